@@ -1,0 +1,249 @@
+/**
+ * The catalogue operators set up: warehouses, partners, flows, regions, PUDO points,
+ * services (type + channel), publications and rates. Pure Schema models and the rules that
+ * need no database; rules that need stored state live in CatalogueService.
+ */
+import { Schema } from "effect"
+import { CountryCode, CurrencyCode, Id, Money, PricingTier, RequiredText, StatusCode, Text } from "./Primitives.js"
+
+export const Timestamp = Schema.DateFromString.annotations({
+  description: "RFC 3339 UTC timestamp",
+  examples: [new Date("2026-01-01T00:00:00.000Z")]
+})
+
+// ---------------------------------------------------------------- service type and channel
+
+export const SERVICE_TYPES = ["home_delivery", "pudo_delivery", "clearance", "cross_docking"] as const
+export const ServiceType = Schema.Literal(...SERVICE_TYPES)
+export type ServiceType = typeof ServiceType.Type
+
+export const Channel = Schema.Literal("home", "pudo", "locker")
+export type Channel = typeof Channel.Type
+
+export const PudoKind = Schema.Literal("pudo", "locker")
+export type PudoKind = typeof PudoKind.Type
+
+/** The channels a service type may have; `null` means "no channel". */
+export const CHANNELS_BY_TYPE: Record<ServiceType, ReadonlyArray<Channel | null>> = {
+  home_delivery: ["home"],
+  pudo_delivery: ["pudo", "locker"],
+  clearance: [null],
+  cross_docking: [null]
+}
+
+/** The channel of a new service: the only one allowed for its type when omitted. */
+export const resolveChannel = (type: ServiceType, channel: Channel | null | undefined): Channel | null | string => {
+  const allowed = CHANNELS_BY_TYPE[type]
+  if (channel === undefined) return allowed.length === 1 ? allowed[0]! : `must be one of ${allowed.join(", ")} for a ${type} service`
+  return allowed.includes(channel)
+    ? channel
+    : `must be ${allowed.map((c) => c === null ? "null" : c).join(" or ")} for a ${type} service`
+}
+
+// ---------------------------------------------------------------- scopes
+
+export const SCOPES = [
+  "orders:create",
+  "orders:read",
+  "orders:update",
+  "orders:cancel",
+  "services:read",
+  "statuses:read",
+  "invoices:read"
+] as const
+export const Scope = Schema.Literal(...SCOPES)
+export type Scope = typeof Scope.Type
+
+// ---------------------------------------------------------------- stored entities (wire shapes)
+
+export const Warehouse = Schema.Struct({
+  id: Id,
+  code: Schema.String,
+  name: Schema.String,
+  country: Schema.String,
+  created_at: Timestamp
+}).annotations({ identifier: "Warehouse" })
+export type Warehouse = typeof Warehouse.Type
+
+export const Partner = Schema.Struct({
+  id: Id,
+  name: Schema.String,
+  created_at: Timestamp
+}).annotations({ identifier: "Partner" })
+export type Partner = typeof Partner.Type
+
+export const Flow = Schema.Struct({
+  id: Id,
+  name: Schema.String,
+  steps: Schema.Array(Schema.String),
+  created_at: Timestamp
+}).annotations({ identifier: "Flow" })
+export type Flow = typeof Flow.Type
+
+export const Region = Schema.Struct({
+  id: Id,
+  name: Schema.String,
+  country: Schema.String,
+  parent_id: Schema.NullOr(Id),
+  pricing_tier: Schema.String,
+  created_at: Timestamp
+}).annotations({ identifier: "Region" })
+export type Region = typeof Region.Type
+
+export const PudoPoint = Schema.Struct({
+  id: Id,
+  name: Schema.String,
+  kind: PudoKind,
+  country: Schema.String,
+  address: Schema.NullOr(Schema.String),
+  active: Schema.Boolean,
+  created_at: Timestamp
+}).annotations({ identifier: "PudoPoint" })
+export type PudoPoint = typeof PudoPoint.Type
+
+export const Service = Schema.Struct({
+  id: Id,
+  name: Schema.String,
+  type: ServiceType,
+  channel: Schema.NullOr(Channel),
+  origin_country: Schema.String,
+  destination_country: Schema.String,
+  flow_id: Id,
+  consolidation_enabled: Schema.Boolean,
+  created_at: Timestamp
+}).annotations({ identifier: "Service" })
+export type Service = typeof Service.Type
+
+export const Publication = Schema.Struct({
+  service_id: Id,
+  partner_id: Id,
+  warehouse_id: Id,
+  created_at: Timestamp
+}).annotations({ identifier: "Publication" })
+export type Publication = typeof Publication.Type
+
+export const Rate = Schema.Struct({
+  id: Id,
+  service_id: Id,
+  partner_id: Schema.NullOr(Id),
+  pricing_tier: Schema.NullOr(Schema.String),
+  currency: Schema.String,
+  amount: Schema.Number,
+  per_kg_amount: Schema.NullOr(Schema.Number),
+  bill_on_status: Schema.String,
+  created_at: Timestamp
+}).annotations({ identifier: "Rate" })
+export type Rate = typeof Rate.Type
+
+export const RegionMapping = Schema.Struct({
+  partner_id: Id,
+  parent_region: Schema.String,
+  region: Schema.String,
+  region_id: Id,
+  pricing_tier: Schema.String,
+  created_at: Timestamp,
+  updated_at: Timestamp
+}).annotations({ identifier: "RegionMapping" })
+export type RegionMapping = typeof RegionMapping.Type
+
+/** What a partner sees of a service: its flow steps and the rates that apply to it. */
+export const PartnerService = Schema.Struct({
+  id: Id,
+  name: Schema.String,
+  type: ServiceType,
+  channel: Schema.NullOr(Channel),
+  origin_country: Schema.String,
+  destination_country: Schema.String,
+  consolidation_enabled: Schema.Boolean,
+  flow: Schema.Struct({ id: Id, name: Schema.String, steps: Schema.Array(Schema.String) }),
+  rates: Schema.Array(Schema.Struct({
+    id: Id,
+    pricing_tier: Schema.NullOr(Schema.String),
+    currency: Schema.String,
+    amount: Schema.Number,
+    per_kg_amount: Schema.NullOr(Schema.Number),
+    bill_on_status: Schema.String,
+    partner_specific: Schema.Boolean
+  }))
+}).annotations({ identifier: "PartnerService" })
+export type PartnerService = typeof PartnerService.Type
+
+// ---------------------------------------------------------------- operator inputs
+
+export const NewWarehouse = Schema.Struct({
+  code: RequiredText(32).pipe(Schema.pattern(/^[A-Za-z0-9_-]+$/, { message: () => "must use letters, digits, _ or -" })),
+  name: RequiredText(255),
+  country: CountryCode
+}).annotations({ identifier: "NewWarehouse" })
+
+export const NewPartner = Schema.Struct({ name: RequiredText(255) }).annotations({ identifier: "NewPartner" })
+
+export const NewCredential = Schema.Struct({
+  warehouse_id: Id,
+  scopes: Schema.optional(Schema.Array(Scope).pipe(Schema.minItems(1, { message: () => "must name at least one scope" })))
+}).annotations({ identifier: "NewCredential" })
+
+export const IssuedCredential = Schema.Struct({
+  client_id: Schema.String,
+  client_secret: Schema.String,
+  partner_id: Id,
+  warehouse_id: Id,
+  scopes: Schema.Array(Scope),
+  created_at: Timestamp
+}).annotations({ identifier: "IssuedCredential", description: "The secret is shown only here, once." })
+
+export const FlowSteps = Schema.Array(StatusCode).pipe(
+  Schema.minItems(2, { message: () => "must have at least 2 steps" }),
+  Schema.maxItems(50, { message: () => "must have at most 50 steps" }),
+  Schema.filter((steps) => new Set(steps).size === steps.length || "must not repeat a step"),
+  Schema.filter((steps) => !steps.includes("cancelled") || "must not contain \"cancelled\" (reserved for cancellations)")
+)
+
+export const NewFlow = Schema.Struct({ name: RequiredText(255), steps: FlowSteps }).annotations({ identifier: "NewFlow" })
+
+export const NewRegion = Schema.Struct({
+  name: RequiredText(255),
+  country: CountryCode,
+  parent_id: Schema.optional(Schema.NullOr(Id)),
+  pricing_tier: PricingTier
+}).annotations({ identifier: "NewRegion" })
+
+export const NewPudoPoint = Schema.Struct({
+  name: RequiredText(255),
+  kind: PudoKind,
+  country: CountryCode,
+  address: Schema.optional(Schema.NullOr(Text(1000))),
+  active: Schema.optional(Schema.Boolean)
+}).annotations({ identifier: "NewPudoPoint" })
+
+export const PudoPointPatch = Schema.Struct({ active: Schema.Boolean }).annotations({ identifier: "PudoPointPatch" })
+
+export const NewService = Schema.Struct({
+  name: RequiredText(255),
+  type: ServiceType,
+  channel: Schema.optional(Schema.NullOr(Channel)),
+  origin_country: CountryCode,
+  destination_country: CountryCode,
+  flow_id: Id,
+  consolidation_enabled: Schema.optional(Schema.Boolean)
+}).annotations({ identifier: "NewService" })
+
+export const PublicationTarget = Schema.Struct({ partner_id: Id, warehouse_id: Id }).annotations({
+  identifier: "PublicationTarget"
+})
+
+export const NewRate = Schema.Struct({
+  service_id: Id,
+  partner_id: Schema.optional(Schema.NullOr(Id)),
+  pricing_tier: Schema.optional(Schema.NullOr(PricingTier)),
+  currency: CurrencyCode,
+  amount: Money(0, 1_000_000_000),
+  per_kg_amount: Schema.optional(Schema.NullOr(Money(0, 1_000_000_000))),
+  bill_on_status: StatusCode
+}).annotations({ identifier: "NewRate" })
+
+export const NewRegionMapping = Schema.Struct({
+  parent_region: RequiredText(255),
+  region: RequiredText(255),
+  region_id: Id
+}).annotations({ identifier: "NewRegionMapping" })

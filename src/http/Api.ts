@@ -1,0 +1,78 @@
+/**
+ * The HttpApi: partner and operator groups, the API-wide errors, and the OpenAPI document.
+ * Each group lives in its own *Api.ts with its handlers in the matching *Http.ts.
+ */
+import { HttpApi, OpenApi } from "@effect/platform"
+import { DatabaseUnavailable, InternalError, MalformedBody, NotFound, ValidationFailed } from "../domain/Errors.js"
+import { CatalogueApi } from "./CatalogueApi.js"
+import { envelope } from "./Envelope.js"
+import { OAuthApi } from "./OAuthApi.js"
+import { OperatorCatalogueApi } from "./OperatorCatalogueApi.js"
+import { SystemApi } from "./SystemApi.js"
+
+type Spec = Record<string, any>
+
+/** JSON Schema of the error envelope (CONTRACT §1). */
+const envelopeJsonSchema = {
+  type: "object",
+  required: ["message", "code"],
+  properties: {
+    message: { type: "string" },
+    code: { type: "string" },
+    errors: { type: "object", additionalProperties: { type: "array", items: { type: "string" } } }
+  }
+}
+
+/**
+ * The platform declares its own 400 HttpApiDecodeError on every operation; this service
+ * answers decode failures 422 (ValidationFailed, declared) and keeps 400 only for a body that
+ * is not JSON. Rewrite the document to say so: operations with a body get the envelope for 400,
+ * the others lose it.
+ */
+const documentRealStatuses = (spec: Spec): Spec => {
+  const paths: Record<string, Record<string, any>> = {}
+  for (const [path, item] of Object.entries(spec.paths)) {
+    const methods: Record<string, any> = {}
+    for (const [method, operation] of Object.entries(item as Record<string, any>)) {
+      if (typeof operation !== "object" || operation === null || !("responses" in operation)) {
+        methods[method] = operation
+        continue
+      }
+      const responses = { ...operation.responses }
+      if ("requestBody" in operation) {
+        responses["400"] = {
+          description: "The request body is not valid JSON",
+          content: { "application/json": { schema: { $ref: "#/components/schemas/ErrorEnvelope" } } }
+        }
+      } else {
+        delete responses["400"]
+      }
+      methods[method] = { ...operation, responses }
+    }
+    paths[path] = methods
+  }
+  const schemas = { ...(spec.components.schemas as Record<string, unknown>) }
+  delete schemas["HttpApiDecodeError"]
+  schemas["ErrorEnvelope"] = envelopeJsonSchema
+  return { ...spec, paths, components: { ...spec.components, schemas } }
+}
+
+export class StarmileApi extends HttpApi.make("starmile")
+  .add(SystemApi)
+  .add(OAuthApi)
+  .add(CatalogueApi)
+  .add(OperatorCatalogueApi)
+  .addError(envelope(ValidationFailed))
+  .addError(envelope(MalformedBody))
+  .addError(envelope(NotFound))
+  .addError(envelope(DatabaseUnavailable))
+  .addError(envelope(InternalError))
+  .annotate(OpenApi.Title, "Starmile hub API")
+  .annotate(OpenApi.Version, "1.0.0")
+  .annotate(
+    OpenApi.Description,
+    "Partner API (OAuth2 client credentials) and operator API of the Starmile logistics hub. " +
+      "Every error body is {message, code, errors?}."
+  )
+  .annotate(OpenApi.Transform, documentRealStatuses)
+{}

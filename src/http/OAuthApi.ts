@@ -1,0 +1,55 @@
+/**
+ * POST /api/v1/oauth/token — OAuth 2.0 client credentials (RFC 6749 §4.4). JSON or
+ * form-encoded. Errors are RFC 6749 §5.2 bodies (`{"error": "invalid_client", ...}`), so the
+ * parameters are taken loosely and validated by the domain, not by the 422 decoder.
+ */
+import { HttpApiEndpoint, HttpApiGroup, HttpApiSchema, OpenApi } from "@effect/platform"
+import { Schema } from "effect"
+import { InvalidClient, InvalidRequest, InvalidScope, UnsupportedGrantType } from "../domain/Auth.js"
+
+const OAuthErrorBody = (code: string) =>
+  Schema.Struct({ error: Schema.Literal(code), error_description: Schema.optional(Schema.String) })
+
+interface ErrorClass<A> extends Schema.Schema<A, any, never> {
+  readonly _tag: string
+}
+
+/** RFC 6749 §5.2 body for a domain OAuth error: `{error, error_description}`. */
+const oauthError = <A>(errorClass: ErrorClass<A>, code: string): Schema.Schema<A, { readonly error: string; readonly error_description?: string }> =>
+  Schema.transform(OAuthErrorBody(code), errorClass as Schema.Schema<A, any, never>, {
+    strict: false,
+    decode: (body) => ({ _tag: errorClass._tag, message: body.error_description ?? body.error }),
+    encode: (error: { readonly message: string }) => ({ error: code, error_description: error.message })
+  }).annotations({
+    identifier: `OAuth${errorClass._tag}`,
+    ...HttpApiSchema.annotations({ status: HttpApiSchema.getStatusError(errorClass) })
+  }) as any
+
+const loose = (description: string) => Schema.optional(Schema.Unknown.annotations({ description }))
+
+export const TokenRequestBody = Schema.Struct({
+  grant_type: loose("Must be \"client_credentials\""),
+  client_id: loose("The credential's client id"),
+  client_secret: loose("The credential's secret"),
+  scope: loose("Optional space-separated subset of the credential's scopes")
+}).annotations({ identifier: "TokenRequest" })
+
+export const TokenResponse = Schema.Struct({
+  access_token: Schema.String,
+  token_type: Schema.Literal("Bearer"),
+  expires_in: Schema.Number,
+  scope: Schema.String
+}).annotations({ identifier: "TokenResponse" })
+
+export class OAuthApi extends HttpApiGroup.make("oauth")
+  .add(
+    HttpApiEndpoint.post("token", "/api/v1/oauth/token")
+      .setPayload(TokenRequestBody)
+      .addSuccess(TokenResponse)
+      .addError(oauthError(InvalidClient, "invalid_client"))
+      .addError(oauthError(InvalidRequest, "invalid_request"))
+      .addError(oauthError(InvalidScope, "invalid_scope"))
+      .addError(oauthError(UnsupportedGrantType, "unsupported_grant_type"))
+  )
+  .annotate(OpenApi.Description, "OAuth 2.0 client credentials: exchange a client id and secret for a bearer token")
+{}

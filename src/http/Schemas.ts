@@ -1,0 +1,20 @@
+/** Wire helpers shared by every group: the `{data}` wrapper, pages, id path segments. */
+import { Schema } from "effect"
+
+/** `{"data": ...}` (CONTRACT §1). */
+export const DataOf = <S extends Schema.Schema.Any>(schema: S) => Schema.Struct({ data: schema })
+
+/** `{"data": [...], "next_cursor": "..." | null}`. */
+export const PageOf = <S extends Schema.Schema.Any>(schema: S) =>
+  Schema.Struct({ data: Schema.Array(schema), next_cursor: Schema.NullOr(Schema.String) })
+
+/** Ids in paths are taken as strings and parsed by the handler, so "abc" is a 404, not a 422. */
+export const IdPath = <K extends string>(name: K) =>
+  Schema.Struct({ [name]: Schema.String } as { readonly [P in K]: typeof Schema.String })
+
+/** `?limit=` as an integer 1..max (default applied by the handler). */
+export const LimitParam = (max: number) =>
+  Schema.NumberFromString.pipe(
+    Schema.int({ message: () => "must be an integer" }),
+    Schema.between(1, max, { message: () => `must be between 1 and ${max}` })
+  )

@@ -1,0 +1,31 @@
+/**
+ * The HTTP application: the API with its handlers, security, error handling, `/openapi.json`
+ * and the docs page at `/docs`. `HttpLive` needs an HttpServer (real or test) and the domain.
+ */
+import { HttpApiBuilder, HttpApiScalar, HttpMiddleware, HttpServer } from "@effect/platform"
+import { Layer } from "effect"
+import { StarmileApi } from "./Api.js"
+import { CatalogueHttpLive } from "./CatalogueHttp.js"
+import { ErrorHandlingLive } from "./ErrorHandling.js"
+import { OAuthHttpLive } from "./OAuthHttp.js"
+import { OperatorCatalogueHttpLive } from "./OperatorCatalogueHttp.js"
+import { OperatorAuthLive, PartnerAuthLive } from "./Security.js"
+import { SystemHttpLive } from "./SystemHttp.js"
+
+export const ApiLive = HttpApiBuilder.api(StarmileApi).pipe(
+  Layer.provide([
+    SystemHttpLive,
+    OAuthHttpLive,
+    CatalogueHttpLive,
+    OperatorCatalogueHttpLive
+  ]),
+  Layer.provide([PartnerAuthLive, OperatorAuthLive])
+)
+
+export const HttpLive = HttpApiBuilder.serve(HttpMiddleware.logger).pipe(
+  Layer.provide(HttpApiScalar.layer({ path: "/docs" })),
+  Layer.provide(HttpApiBuilder.middlewareOpenApi({ path: "/openapi.json" })),
+  Layer.provide(ErrorHandlingLive),
+  Layer.provide(ApiLive),
+  HttpServer.withLogAddress
+)

@@ -1,0 +1,77 @@
+/** SQL for credentials and access tokens (hashes only, never the secrets). */
+import { SqlClient } from "@effect/sql"
+import { Effect } from "effect"
+import type { Scope } from "../domain/Catalogue.js"
+import { dieOnSqlError } from "./SqlErrors.js"
+
+export interface CredentialRow {
+  readonly id: number
+  readonly client_id: string
+  readonly secret_hash: string
+  readonly partner_id: number
+  readonly warehouse_id: number
+  readonly scopes: ReadonlyArray<Scope>
+  readonly created_at: Date
+  readonly revoked_at: Date | null
+}
+
+export interface TokenPrincipalRow {
+  readonly credential_id: number
+  readonly partner_id: number
+  readonly warehouse_id: number
+  readonly warehouse_country: string
+  readonly scopes: ReadonlyArray<Scope>
+}
+
+export class CredentialsRepo extends Effect.Service<CredentialsRepo>()("starmile/CredentialsRepo", {
+  effect: Effect.gen(function* () {
+    const sql = yield* SqlClient.SqlClient
+    return {
+      insertCredential: (c: {
+        client_id: string
+        secret_hash: string
+        partner_id: number
+        warehouse_id: number
+        scopes: ReadonlyArray<Scope>
+      }) =>
+        sql`insert into credentials (client_id, secret_hash, partner_id, warehouse_id, scopes)
+            values (${c.client_id}, ${c.secret_hash}, ${c.partner_id}, ${c.warehouse_id}, ${c.scopes as Array<string>}::text[])
+            returning *`.pipe(Effect.map((rows) => rows[0] as unknown as CredentialRow), dieOnSqlError),
+
+      findCredential: (clientId: string) =>
+        sql`select * from credentials where client_id = ${clientId}`.pipe(
+          Effect.map((rows) => rows[0] as unknown as CredentialRow | undefined),
+          dieOnSqlError
+        ),
+
+      /** Revokes the credential and deletes its tokens; false when unknown. */
+      revoke: (clientId: string) =>
+        sql`with revoked as (
+              update credentials set revoked_at = coalesce(revoked_at, now())
+               where client_id = ${clientId} returning id),
+            dropped as (delete from access_tokens where credential_id in (select id from revoked))
+            select id from revoked`.pipe(Effect.map((rows) => rows.length > 0), dieOnSqlError),
+
+      insertToken: (t: { token_hash: string; credential_id: number; scopes: ReadonlyArray<Scope>; ttlSeconds: number }) =>
+        sql`insert into access_tokens (token_hash, credential_id, scopes, expires_at)
+            values (${t.token_hash}, ${t.credential_id}, ${t.scopes as Array<string>}::text[],
+                    now() + make_interval(secs => ${t.ttlSeconds}))`.pipe(Effect.asVoid, dieOnSqlError),
+
+      /** The live principal behind a token hash: unexpired, credential not revoked. */
+      findPrincipal: (tokenHash: string) =>
+        sql`select c.id as credential_id, c.partner_id, c.warehouse_id, w.country as warehouse_country, t.scopes
+              from access_tokens t
+              join credentials c on c.id = t.credential_id
+              join warehouses w on w.id = c.warehouse_id
+             where t.token_hash = ${tokenHash} and t.expires_at > now() and c.revoked_at is null`.pipe(
+          Effect.map((rows) => rows[0] as unknown as TokenPrincipalRow | undefined),
+          dieOnSqlError
+        ),
+
+      deleteExpiredTokens: sql`delete from access_tokens where expires_at < now() - interval '1 day'`.pipe(
+        Effect.asVoid,
+        dieOnSqlError
+      )
+    }
+  })
+}) {}

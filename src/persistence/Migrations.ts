@@ -1,0 +1,32 @@
+/**
+ * Migrations through the @effect/sql Migrator, from a record (no FileSystem needed).
+ * Several instances may start at once. The Migrator serialises runs with a table lock, but
+ * creating that table is itself a race (`create table` from two sessions), so the table is
+ * created first under a transaction-scoped advisory lock; the Migrator then finds it.
+ */
+import { Migrator, SqlClient } from "@effect/sql"
+import { Effect } from "effect"
+import m0001 from "./migrations/0001_schema.js"
+
+const MIGRATIONS_TABLE = "effect_sql_migrations"
+
+const migrate = Migrator.make({})({
+  loader: Migrator.fromRecord({ "0001_schema": m0001 }),
+  table: MIGRATIONS_TABLE
+})
+
+/** Arbitrary constant key for pg_advisory_xact_lock: "starmile migrations". */
+const MIGRATION_LOCK_KEY = 741_852_963
+
+export const runMigrations = Effect.gen(function* () {
+  const sql = yield* SqlClient.SqlClient
+  yield* sql.withTransaction(Effect.zipRight(
+    sql`select pg_advisory_xact_lock(${MIGRATION_LOCK_KEY})`,
+    // the same shape the Migrator creates for PostgreSQL
+    sql`create table if not exists ${sql(MIGRATIONS_TABLE)} (
+          migration_id integer primary key,
+          created_at timestamp with time zone not null default now(),
+          name text not null)`
+  ))
+  return yield* migrate
+}).pipe(Effect.withSpan("runMigrations"))
