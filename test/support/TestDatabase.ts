@@ -1,0 +1,51 @@
+/**
+ * A fresh, migrated database per test file (or per layer build), on the run's server.
+ * Dropped when the layer's scope closes.
+ */
+import { PgClient } from "@effect/sql-pg"
+import { Effect, Layer, Redacted } from "effect"
+import * as crypto from "node:crypto"
+import pg from "pg"
+import { inject } from "vitest"
+import { pgClientLayer } from "../../src/persistence/Database.js"
+import { runMigrations } from "../../src/persistence/Migrations.js"
+
+export const adminDatabaseUrl = (): string => inject("adminDatabaseUrl")
+
+export const databaseUrlFor = (name: string): string => {
+  const url = new URL(adminDatabaseUrl())
+  url.pathname = `/${name}`
+  return url.toString()
+}
+
+const admin = <A>(run: (client: pg.Client) => Promise<A>) =>
+  Effect.promise(async () => {
+    const client = new pg.Client({ connectionString: adminDatabaseUrl() })
+    await client.connect()
+    try {
+      return await run(client)
+    } finally {
+      await client.end()
+    }
+  })
+
+/** Creates an empty database and drops it with the scope. */
+export const scopedDatabase = Effect.acquireRelease(
+  Effect.suspend(() => {
+    const name = `starmile_test_${crypto.randomBytes(6).toString("hex")}`
+    return admin((c) => c.query(`create database ${name}`)).pipe(Effect.as(name))
+  }),
+  (name) => admin((c) => c.query(`drop database if exists ${name} with (force)`))
+)
+
+/** An empty database (no migrations): for migration tests. */
+export const EmptyDatabaseLive = (options: { readonly maxConnections?: number } = {}) =>
+  Layer.unwrapScoped(
+    Effect.map(scopedDatabase, (name) => pgClientLayer(Redacted.make(databaseUrlFor(name)), options))
+  )
+
+/** A migrated database: SqlClient + PgClient. */
+export const TestDatabaseLive = (options: { readonly maxConnections?: number } = {}) =>
+  EmptyDatabaseLive(options).pipe(Layer.tap((context) => runMigrations.pipe(Effect.provide(context), Effect.orDie)))
+
+export type TestDatabase = PgClient.PgClient
