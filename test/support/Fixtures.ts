@@ -9,7 +9,7 @@ import { call, operator } from "./TestApp.js"
 const unique = () => crypto.randomBytes(4).toString("hex")
 
 /** Fails the test with the response when the status is not the expected one. */
-export const expectStatus = (status: number) => (response: { status: number; body: unknown }) =>
+export const expectStatus = (status: number) => <R extends { status: number; body: any }>(response: R) =>
   response.status === status
     ? Effect.succeed(response)
     : Effect.dieMessage(`expected ${status}, got ${response.status}: ${JSON.stringify(response.body)}`)
