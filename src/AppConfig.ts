@@ -40,3 +40,22 @@ export const OperatorToken = Config.option(Config.redacted("STARMILE_OPERATOR_TO
     validation: (token) => Option.match(token, { onNone: () => true, onSome: (t) => Redacted.value(t).length >= 16 })
   })
 )
+
+/**
+ * Every setting at once, read before anything starts, so a bad value stops the start with a
+ * message naming its variable instead of surfacing later (or never) from the layer that uses it.
+ */
+export const ServiceConfig = Config.all({
+  port: Port,
+  tokenTtlSeconds: TokenTtlSeconds,
+  resolverInterval: ResolverInterval,
+  logLevel: AppLogLevel,
+  dataDir: DataDir,
+  databaseUrl: DatabaseUrl,
+  operatorToken: OperatorToken
+}).pipe(
+  Config.validate({
+    message: "STARMILE_OPERATOR_TOKEN is required when DATABASE_URL is set (at least 16 characters)",
+    validation: (config) => Option.isNone(config.databaseUrl) || Option.isSome(config.operatorToken)
+  })
+)

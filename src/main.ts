@@ -6,7 +6,7 @@
 import { NodeHttpServer, NodeRuntime } from "@effect/platform-node"
 import { Effect, Layer, Logger, Redacted } from "effect"
 import { createServer } from "node:http"
-import { AppLogLevel, Port } from "./AppConfig.js"
+import { AppLogLevel, Port, ServiceConfig } from "./AppConfig.js"
 import { demoBanner } from "./Banner.js"
 import { isEmptyWorkspace, readDemoCredentials, seedDemo } from "./DemoSeed.js"
 import { HttpLive } from "./http/Server.js"
@@ -42,7 +42,7 @@ const AppLive = Layer.mergeAll(HttpLive.pipe(Layer.provide(ServerLive)), JobsLiv
   Layer.provideMerge(DatabaseLive)
 )
 
-const main = Layer.launch(AppLive).pipe(
+const main = Effect.zipRight(ServiceConfig, Layer.launch(AppLive)).pipe(
   Effect.provide(Layer.unwrapEffect(Effect.map(AppLogLevel, Logger.minimumLogLevel)))
 )
 

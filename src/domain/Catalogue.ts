@@ -170,18 +170,21 @@ export type PartnerService = typeof PartnerService.Type
 
 // ---------------------------------------------------------------- operator inputs
 
+/** Inputs report every failing field at once, not just the first. */
+export const ReportAllErrors = { errors: "all" } as const
+
 export const NewWarehouse = Schema.Struct({
   code: RequiredText(32).pipe(Schema.pattern(/^[A-Za-z0-9_-]+$/, { message: () => "must use letters, digits, _ or -" })),
   name: RequiredText(255),
   country: CountryCode
-}).annotations({ identifier: "NewWarehouse" })
+}).annotations({ identifier: "NewWarehouse", parseOptions: ReportAllErrors })
 
-export const NewPartner = Schema.Struct({ name: RequiredText(255) }).annotations({ identifier: "NewPartner" })
+export const NewPartner = Schema.Struct({ name: RequiredText(255) }).annotations({ identifier: "NewPartner", parseOptions: ReportAllErrors })
 
 export const NewCredential = Schema.Struct({
   warehouse_id: Id,
   scopes: Schema.optional(Schema.Array(Scope).pipe(Schema.minItems(1, { message: () => "must name at least one scope" })))
-}).annotations({ identifier: "NewCredential" })
+}).annotations({ identifier: "NewCredential", parseOptions: ReportAllErrors })
 
 export const IssuedCredential = Schema.Struct({
   client_id: Schema.String,
@@ -199,14 +202,14 @@ export const FlowSteps = Schema.Array(StatusCode).pipe(
   Schema.filter((steps) => !steps.includes("cancelled") || "must not contain \"cancelled\" (reserved for cancellations)")
 )
 
-export const NewFlow = Schema.Struct({ name: RequiredText(255), steps: FlowSteps }).annotations({ identifier: "NewFlow" })
+export const NewFlow = Schema.Struct({ name: RequiredText(255), steps: FlowSteps }).annotations({ identifier: "NewFlow", parseOptions: ReportAllErrors })
 
 export const NewRegion = Schema.Struct({
   name: RequiredText(255),
   country: CountryCode,
   parent_id: Schema.optional(Schema.NullOr(Id)),
   pricing_tier: PricingTier
-}).annotations({ identifier: "NewRegion" })
+}).annotations({ identifier: "NewRegion", parseOptions: ReportAllErrors })
 
 export const NewPudoPoint = Schema.Struct({
   name: RequiredText(255),
@@ -214,9 +217,9 @@ export const NewPudoPoint = Schema.Struct({
   country: CountryCode,
   address: Schema.optional(Schema.NullOr(Text(1000))),
   active: Schema.optional(Schema.Boolean)
-}).annotations({ identifier: "NewPudoPoint" })
+}).annotations({ identifier: "NewPudoPoint", parseOptions: ReportAllErrors })
 
-export const PudoPointPatch = Schema.Struct({ active: Schema.Boolean }).annotations({ identifier: "PudoPointPatch" })
+export const PudoPointPatch = Schema.Struct({ active: Schema.Boolean }).annotations({ identifier: "PudoPointPatch", parseOptions: ReportAllErrors })
 
 export const NewService = Schema.Struct({
   name: RequiredText(255),
@@ -226,7 +229,7 @@ export const NewService = Schema.Struct({
   destination_country: CountryCode,
   flow_id: Id,
   consolidation_enabled: Schema.optional(Schema.Boolean)
-}).annotations({ identifier: "NewService" })
+}).annotations({ identifier: "NewService", parseOptions: ReportAllErrors })
 
 export const PublicationTarget = Schema.Struct({ partner_id: Id, warehouse_id: Id }).annotations({
   identifier: "PublicationTarget"
@@ -240,10 +243,10 @@ export const NewRate = Schema.Struct({
   amount: Money(0, 1_000_000_000),
   per_kg_amount: Schema.optional(Schema.NullOr(Money(0, 1_000_000_000))),
   bill_on_status: StatusCode
-}).annotations({ identifier: "NewRate" })
+}).annotations({ identifier: "NewRate", parseOptions: ReportAllErrors })
 
 export const NewRegionMapping = Schema.Struct({
   parent_region: RequiredText(255),
   region: RequiredText(255),
   region_id: Id
-}).annotations({ identifier: "NewRegionMapping" })
+}).annotations({ identifier: "NewRegionMapping", parseOptions: ReportAllErrors })

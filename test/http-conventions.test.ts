@@ -1,0 +1,74 @@
+import { describe, expect, it } from "@effect/vitest"
+import { Effect } from "effect"
+import { call, operator, TestAppLive } from "./support/TestApp.js"
+
+describe("HTTP conventions", () => {
+  it.layer(TestAppLive)((it) => {
+    it.effect("health and readiness", () =>
+      Effect.gen(function* () {
+        expect(yield* call("GET", "/health")).toMatchObject({ status: 200, body: { status: "ok" } })
+        expect(yield* call("GET", "/ready")).toMatchObject({ status: 200, body: { status: "ready" } })
+      }))
+
+    it.effect("a decode failure is 422 with dot-path field errors, not the platform's 400", () =>
+      Effect.gen(function* () {
+        const response = yield* operator("POST", "/operator/v1/rates", {
+          service_id: "one",
+          currency: "AZN",
+          amount: 1,
+          bill_on_status: "received"
+        })
+        expect(response.status).toBe(422)
+        expect(response.body.code).toBe("validation_failed")
+        expect(response.body.errors).toHaveProperty("service_id")
+        expect(response.body.message).toMatch(/^service_id: /)
+        const nested = yield* operator("POST", "/operator/v1/flows", { name: "F", steps: ["ok_step", 7] })
+        expect(Object.keys(nested.body.errors)).toEqual(["steps.1"])
+        const missing = yield* operator("POST", "/operator/v1/regions", {})
+        expect(missing.status).toBe(422)
+        expect(Object.keys(missing.body.errors).sort()).toEqual(["country", "name", "pricing_tier"])
+      }))
+
+    it.effect("a body that is not an object is 422; a body that is not JSON is 400", () =>
+      Effect.gen(function* () {
+        const array = yield* call("POST", "/operator/v1/partners", { token: "operator", rawBody: "[1,2]" })
+        expect(array.status).toBe(422)
+        expect(array.body.errors).toHaveProperty("body")
+        const garbage = yield* call("POST", "/operator/v1/partners", { token: "operator", rawBody: "{\"name\": " })
+        expect(garbage.status).toBe(400)
+        expect(garbage.body).toEqual({ message: "The request body is not valid JSON.", code: "malformed_body" })
+      }))
+
+    it.effect("an unknown route is a 404 envelope", () =>
+      Effect.gen(function* () {
+        const response = yield* call("GET", "/api/v1/nothing-here")
+        expect(response.status).toBe(404)
+        expect(response.body).toEqual({ message: "No such endpoint.", code: "not_found" })
+      }))
+
+    it.effect("serves the OpenAPI document with the statuses each endpoint really returns", () =>
+      Effect.gen(function* () {
+        const response = yield* call("GET", "/openapi.json")
+        expect(response.status).toBe(200)
+        const spec = response.body
+        expect(spec.openapi).toMatch(/^3\./)
+        const rates = spec.paths["/operator/v1/rates"].post.responses
+        expect(Object.keys(rates).sort()).toEqual(["201", "400", "401", "404", "409", "422", "500", "503"])
+        const services = spec.paths["/api/v1/services"].get.responses
+        expect(services).toHaveProperty("401")
+        expect(services).toHaveProperty("403")
+        expect(services).not.toHaveProperty("400") // no body, so never "not JSON"
+        const token = spec.paths["/api/v1/oauth/token"].post.responses
+        expect(token).toHaveProperty("401")
+        expect(spec.components.schemas).not.toHaveProperty("HttpApiDecodeError")
+        expect(spec.components.schemas.ErrorEnvelope.required).toEqual(["message", "code"])
+      }))
+
+    it.effect("serves the docs page", () =>
+      Effect.gen(function* () {
+        const response = yield* call("GET", "/docs")
+        expect(response.status).toBe(200)
+        expect(String(response.body)).toContain("<html")
+      }))
+  })
+})

@@ -1,0 +1,50 @@
+import { describe, expect, it } from "@effect/vitest"
+import { SqlClient } from "@effect/sql"
+import { Effect, Layer, Redacted } from "effect"
+import { pgClientLayer } from "../src/persistence/Database.js"
+import { runMigrations } from "../src/persistence/Migrations.js"
+import { databaseUrlFor, scopedDatabase } from "./support/TestDatabase.js"
+
+/** Two independent clients (separate pools, like two instances) on one fresh database. */
+const twoInstances = Effect.gen(function* () {
+  const name = yield* scopedDatabase
+  const url = Redacted.make(databaseUrlFor(name))
+  const a = yield* Layer.build(pgClientLayer(url, { maxConnections: 2 }))
+  const b = yield* Layer.build(pgClientLayer(url, { maxConnections: 2 }))
+  return { a, b }
+})
+
+const appliedMigrations = Effect.flatMap(SqlClient.SqlClient, (sql) =>
+  sql<{ migration_id: number; name: string }>`select migration_id, name from effect_sql_migrations order by migration_id`)
+
+describe("migrations", () => {
+  it.scoped("applying twice is harmless", () =>
+    Effect.gen(function* () {
+      const { a } = yield* twoInstances
+      const first = yield* runMigrations.pipe(Effect.provide(a))
+      const second = yield* runMigrations.pipe(Effect.provide(a))
+      expect(first.length).toBeGreaterThan(0)
+      expect(second).toEqual([])
+      const applied = yield* appliedMigrations.pipe(Effect.provide(a))
+      expect(applied.map((m) => m.migration_id)).toEqual(first.map(([id]) => id))
+    }))
+
+  it.scoped("two instances migrating an empty database at once both succeed, applying each migration once", () =>
+    Effect.gen(function* () {
+      const { a, b } = yield* twoInstances
+      const [ranA, ranB] = yield* Effect.all(
+        [runMigrations.pipe(Effect.provide(a)), runMigrations.pipe(Effect.provide(b))],
+        { concurrency: 2 }
+      )
+      // exactly one of them did the work
+      expect([ranA.length === 0, ranB.length === 0].sort()).toEqual([false, true])
+      const applied = yield* appliedMigrations.pipe(Effect.provide(b))
+      expect(applied.length).toBe(Math.max(ranA.length, ranB.length))
+      const tables = yield* Effect.flatMap(SqlClient.SqlClient, (sql) =>
+        sql<{ n: number }>`select count(*) as n from information_schema.tables
+                            where table_schema = 'public' and table_name in ('orders', 'parcels', 'invoice_lines', 'job_runs')`).pipe(
+        Effect.provide(a)
+      )
+      expect(tables[0]!.n).toBe(4)
+    }))
+})
