@@ -41,6 +41,15 @@ export const OperatorToken = Config.option(Config.redacted("STARMILE_OPERATOR_TO
   })
 )
 
+/** Orders the resolver updates per transaction. */
+export const ResolverBatchSize = Config.integer("STARMILE_RESOLVER_BATCH_SIZE").pipe(
+  Config.withDefault(5000),
+  Config.validate({
+    message: "STARMILE_RESOLVER_BATCH_SIZE must be between 1 and 100000",
+    validation: (n) => n >= 1 && n <= 100_000
+  })
+)
+
 /**
  * Every setting at once, read before anything starts, so a bad value stops the start with a
  * message naming its variable instead of surfacing later (or never) from the layer that uses it.
@@ -49,6 +58,7 @@ export const ServiceConfig = Config.all({
   port: Port,
   tokenTtlSeconds: TokenTtlSeconds,
   resolverInterval: ResolverInterval,
+  resolverBatchSize: ResolverBatchSize,
   logLevel: AppLogLevel,
   dataDir: DataDir,
   databaseUrl: DatabaseUrl,

@@ -12,6 +12,7 @@ import * as path from "node:path"
 import { DataDir } from "./AppConfig.js"
 import { CatalogueService } from "./domain/CatalogueService.js"
 import { Credentials } from "./domain/Credentials.js"
+import { RegionMappings } from "./domain/RegionMappings.js"
 
 export interface DemoCredentials {
   readonly client_id: string
@@ -32,7 +33,7 @@ export const isEmptyWorkspace = Effect.flatMap(SqlClient.SqlClient, (sql) =>
 export const seedDemo = Effect.gen(function* () {
   const catalogue = yield* CatalogueService
   const credentials = yield* Credentials
-  const sql = yield* SqlClient.SqlClient
+  const mappings = yield* RegionMappings
 
   const warehouse = yield* catalogue.createWarehouse({ code: "GYD-HUB", name: "Baku hub", country: "AZ" })
   const partner = yield* catalogue.createPartner({ name: "Demo Merchant" })
@@ -113,8 +114,7 @@ export const seedDemo = Effect.gen(function* () {
   })
 
   // The partner's own region codes: ("1","2") is mapped to Nasimi; ("2","7") is left unmapped.
-  yield* sql`insert into region_mappings (partner_id, parent_region, region, region_id)
-             values (${partner.id}, '1', '2', ${nasimi.id})`.pipe(Effect.orDie)
+  yield* mappings.save(partner.id, { parent_region: "1", region: "2", region_id: nasimi.id })
 
   const credential = yield* credentials.create(partner.id, { warehouse_id: warehouse.id })
   const demo: DemoCredentials = {

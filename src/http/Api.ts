@@ -7,7 +7,12 @@ import { DatabaseUnavailable, InternalError, MalformedBody, NotFound, Validation
 import { CatalogueApi } from "./CatalogueApi.js"
 import { envelope } from "./Envelope.js"
 import { OAuthApi } from "./OAuthApi.js"
+import { JobsApi } from "./JobsApi.js"
+import { MappingsApi } from "./MappingsApi.js"
 import { OperatorCatalogueApi } from "./OperatorCatalogueApi.js"
+import { InvoicesApi } from "./InvoicesApi.js"
+import { ParcelFlowApi } from "./ParcelFlowApi.js"
+import { StatusPoolApi } from "./StatusPoolApi.js"
 import { SystemApi } from "./SystemApi.js"
 
 type Spec = Record<string, any>
@@ -62,6 +67,11 @@ export class StarmileApi extends HttpApi.make("starmile")
   .add(OAuthApi)
   .add(CatalogueApi)
   .add(OperatorCatalogueApi)
+  .add(MappingsApi)
+  .add(JobsApi)
+  .add(ParcelFlowApi)
+  .add(StatusPoolApi)
+  .add(InvoicesApi)
   .addError(envelope(ValidationFailed))
   .addError(envelope(MalformedBody))
   .addError(envelope(NotFound))

@@ -7,8 +7,13 @@ import { Layer } from "effect"
 import { StarmileApi } from "./Api.js"
 import { CatalogueHttpLive } from "./CatalogueHttp.js"
 import { ErrorHandlingLive } from "./ErrorHandling.js"
+import { JobsHttpLive } from "./JobsHttp.js"
+import { MappingsHttpLive } from "./MappingsHttp.js"
 import { OAuthHttpLive } from "./OAuthHttp.js"
 import { OperatorCatalogueHttpLive } from "./OperatorCatalogueHttp.js"
+import { InvoicesHttpLive } from "./InvoicesHttp.js"
+import { ParcelFlowHttpLive } from "./ParcelFlowHttp.js"
+import { StatusPoolHttpLive } from "./StatusPoolHttp.js"
 import { OperatorAuthLive, PartnerAuthLive } from "./Security.js"
 import { SystemHttpLive } from "./SystemHttp.js"
 
@@ -17,7 +22,12 @@ export const ApiLive = HttpApiBuilder.api(StarmileApi).pipe(
     SystemHttpLive,
     OAuthHttpLive,
     CatalogueHttpLive,
-    OperatorCatalogueHttpLive
+    OperatorCatalogueHttpLive,
+    MappingsHttpLive,
+    JobsHttpLive,
+    ParcelFlowHttpLive,
+    StatusPoolHttpLive,
+    InvoicesHttpLive
   ]),
   Layer.provide([PartnerAuthLive, OperatorAuthLive])
 )

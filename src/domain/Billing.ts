@@ -1,0 +1,150 @@
+/**
+ * Rates and invoices (CONTRACT §7).
+ *
+ * Pure rules (mirrored exactly by the one SQL statement in InvoicesRepo.raiseDue):
+ * - the applicable rate for an order is the most specific match for its service:
+ *   partner-specific before default, then exact pricing tier before "any tier"
+ *   (an order without a tier — not_applicable — only matches "any tier" rates);
+ * - an order still pending region mapping is not billed until it resolves;
+ * - a parcel is due once its step index reaches the index of the rate's bill_on_status;
+ *   a cancelled parcel is never billed;
+ * - the charge is `amount + per_kg_amount × ceil(weight_grams / 1000)` on the measured weight,
+ *   else the declared weight, else 0 (no per-kg amount → 0), exact to the cent;
+ * - one line per parcel: at most one per (parcel, rate) by constraint, and a parcel already
+ *   billed is not billed again under another rate created later.
+ *
+ * `raiseDueForParcels` / `raiseDueForOrders` run in the caller's transaction (plain SqlClient
+ * calls) as ONE statement, idempotent (`on conflict (parcel_id, rate_id) do nothing`).
+ */
+import { Effect, Schema } from "effect"
+import { InvoicesRepo } from "../persistence/InvoicesRepo.js"
+import { Timestamp } from "./Catalogue.js"
+import { Id } from "./Primitives.js"
+
+/** The billing status of a freshly raised line. Nothing settles lines yet. */
+export const OPEN = "open"
+
+// ---------------------------------------------------------------- pure rules
+
+export interface RateChoice {
+  readonly partner_id: number | null
+  readonly pricing_tier: string | null
+}
+
+export interface OrderBilling {
+  readonly partnerId: number
+  /** null for not_applicable orders (and pending ones, which are not billed anyway). */
+  readonly pricingTier: string | null
+}
+
+export const rateMatches = (rate: RateChoice, order: OrderBilling): boolean =>
+  (rate.partner_id === null || rate.partner_id === order.partnerId) &&
+  (rate.pricing_tier === null || (order.pricingTier !== null && rate.pricing_tier === order.pricingTier))
+
+/** 0 = partner + tier, 1 = partner + any tier, 2 = default + tier, 3 = default + any tier. */
+export const specificity = (rate: RateChoice): number => (rate.partner_id === null ? 2 : 0) + (rate.pricing_tier === null ? 1 : 0)
+
+/** The most specific matching rate of the order's service (rates given are that service's). */
+export const mostSpecificRate = <R extends RateChoice>(rates: ReadonlyArray<R>, order: OrderBilling): R | undefined => {
+  let best: R | undefined
+  for (const rate of rates) {
+    if (rateMatches(rate, order) && (best === undefined || specificity(rate) < specificity(best))) best = rate
+  }
+  return best
+}
+
+/** The weight a charge is computed on: measured, else declared, else 0. */
+export const billableWeightGrams = (measured: number | null | undefined, declared: number | null | undefined): number =>
+  measured ?? declared ?? 0
+
+/** Started kilograms: 0 g → 0, 1 g → 1, 1000 g → 1, 1001 g → 2. */
+export const chargeableKg = (weightGrams: number): number => Math.ceil(weightGrams / 1000)
+
+/** `amount + per_kg_amount × ceil(kg)`, computed in integer cents (inputs have at most 2 decimals). */
+export const chargeFor = (
+  rate: { readonly amount: number; readonly per_kg_amount: number | null },
+  weightGrams: number
+): number => {
+  const cents = Math.round(rate.amount * 100) + Math.round((rate.per_kg_amount ?? 0) * 100) * chargeableKg(weightGrams)
+  return cents / 100
+}
+
+/** Is a parcel at `stepIndex` due for a rate billing on `billOnStatus`? */
+export const isDue = (
+  steps: ReadonlyArray<string>,
+  parcel: { readonly status: string; readonly stepIndex: number },
+  billOnStatus: string
+): boolean => {
+  const billIndex = steps.indexOf(billOnStatus)
+  return parcel.status !== "cancelled" && billIndex >= 0 && parcel.stepIndex >= billIndex
+}
+
+export const isBillable = (order: { readonly regionStatus: string }): boolean => order.regionStatus !== "pending_mapping"
+
+// ---------------------------------------------------------------- wire shapes
+
+export const InvoiceLine = Schema.Struct({
+  id: Id,
+  order_id: Schema.String.annotations({ description: "Starmile order tracking" }),
+  parcel_id: Schema.String.annotations({ description: "Starmile parcel tracking" }),
+  rate_id: Id,
+  status: Schema.String.annotations({ description: "Billing status: \"open\"" }),
+  currency: Schema.String,
+  amount: Schema.Number,
+  weight_grams: Schema.Number.annotations({ description: "The weight the amount was computed on" }),
+  created_at: Timestamp
+}).annotations({ identifier: "InvoiceLine" })
+export type InvoiceLine = typeof InvoiceLine.Type
+
+/** What operators see: the line and whose it is. */
+export const OperatorInvoiceLine = Schema.Struct({ ...InvoiceLine.fields, partner_id: Id }).annotations({
+  identifier: "OperatorInvoiceLine"
+})
+export type OperatorInvoiceLine = typeof OperatorInvoiceLine.Type
+
+export interface InvoicePage<A> {
+  readonly lines: ReadonlyArray<A>
+  /** id of the last line when more lines follow (newest first: next page has smaller ids). */
+  readonly nextBeforeId: number | null
+}
+
+// ---------------------------------------------------------------- the service
+
+export class Billing extends Effect.Service<Billing>()("starmile/Billing", {
+  dependencies: [InvoicesRepo.Default],
+  effect: Effect.gen(function* () {
+    const repo = yield* InvoicesRepo
+
+    const page = <A extends { readonly id: number }>(rows: ReadonlyArray<A>, limit: number): InvoicePage<A> =>
+      rows.length > limit
+        ? { lines: rows.slice(0, limit), nextBeforeId: rows[limit - 1]!.id }
+        : { lines: rows, nextBeforeId: null }
+
+    return {
+      /**
+       * Raises every invoice line these parcels are due and not yet billed. One statement,
+       * in the caller's transaction; idempotent. Returns the number of lines raised.
+       */
+      raiseDueForParcels: (parcelIds: ReadonlyArray<number>): Effect.Effect<number> =>
+        parcelIds.length === 0 ? Effect.succeed(0) : repo.raiseDue({ parcelIds }),
+
+      /** The same for every parcel of these orders (used when pending orders resolve). */
+      raiseDueForOrders: (orderIds: ReadonlyArray<number>): Effect.Effect<number> =>
+        orderIds.length === 0 ? Effect.succeed(0) : repo.raiseDue({ orderIds }),
+
+      /** A partner's lines, newest first. */
+      listForPartner: (partnerId: number, options: { readonly limit: number; readonly beforeId: number | undefined }) =>
+        Effect.map(
+          repo.list({ partnerId, limit: options.limit + 1, beforeId: options.beforeId }),
+          (rows): InvoicePage<InvoiceLine> => page(rows.map(({ partner_id: _, ...line }) => line), options.limit)
+        ),
+
+      /** Every partner's lines (or one partner's), newest first. */
+      listAll: (options: { readonly partnerId: number | undefined; readonly limit: number; readonly beforeId: number | undefined }) =>
+        Effect.map(
+          repo.list({ partnerId: options.partnerId, limit: options.limit + 1, beforeId: options.beforeId }),
+          (rows): InvoicePage<OperatorInvoiceLine> => page(rows, options.limit)
+        )
+    }
+  })
+}) {}

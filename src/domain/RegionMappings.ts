@@ -1,0 +1,53 @@
+/**
+ * Region mapping (CONTRACT §7): per partner, the key (parent_region, region) — the partner's
+ * own codes, trimmed — maps to one Starmile region. Saving a mapping resolves that key's
+ * waiting orders at once, so the operator sees the effect immediately; a re-mapping only
+ * affects orders still waiting (resolved orders keep the region they got).
+ */
+import { Effect } from "effect"
+import { PendingMappingResolver } from "../jobs/PendingMappingResolver.js"
+import { CatalogueRepo } from "../persistence/CatalogueRepo.js"
+import { RegionMappingsRepo } from "../persistence/RegionMappingsRepo.js"
+import { dieOnSqlError } from "../persistence/SqlErrors.js"
+import type { NewRegionMapping, RegionMapping } from "./Catalogue.js"
+import { CatalogueService } from "./CatalogueService.js"
+import { ValidationFailed } from "./Errors.js"
+
+export interface SavedMapping extends RegionMapping {
+  /** Waiting orders of this key resolved by the save. */
+  readonly resolved_orders: number
+}
+
+export class RegionMappings extends Effect.Service<RegionMappings>()("starmile/RegionMappings", {
+  dependencies: [RegionMappingsRepo.Default, CatalogueRepo.Default, CatalogueService.Default, PendingMappingResolver.Default],
+  effect: Effect.gen(function* () {
+    const repo = yield* RegionMappingsRepo
+    const catalogueRepo = yield* CatalogueRepo
+    const catalogue = yield* CatalogueService
+    const resolver = yield* PendingMappingResolver
+
+    return {
+      save: (partnerId: number, input: typeof NewRegionMapping.Type) =>
+        Effect.gen(function* () {
+          yield* catalogue.requirePartner(partnerId)
+          const region = yield* catalogueRepo.findRegion(input.region_id)
+          if (region === undefined) return yield* ValidationFailed.at("region_id", `region ${input.region_id} does not exist`)
+          const mapping = yield* repo.upsert({
+            partner_id: partnerId,
+            parent_region: input.parent_region,
+            region: input.region,
+            region_id: input.region_id
+          }).pipe(dieOnSqlError)
+          const resolved = yield* resolver.resolveKey({
+            partnerId,
+            parentRegion: input.parent_region,
+            region: input.region
+          }).pipe(dieOnSqlError)
+          const saved: SavedMapping = { ...mapping, resolved_orders: resolved }
+          return saved
+        }),
+
+      listPending: repo.listPending.pipe(dieOnSqlError)
+    }
+  })
+}) {}

@@ -1,0 +1,29 @@
+/** Partner invoices (CONTRACT §7): `GET /api/v1/invoices?limit=&cursor=`, newest first. Scope invoices:read. */
+import { HttpApiEndpoint, HttpApiGroup, OpenApi } from "@effect/platform"
+import { Schema } from "effect"
+import { InvoiceLine } from "../domain/Billing.js"
+import { Forbidden } from "../domain/Errors.js"
+import { envelope } from "./Envelope.js"
+import { LimitParam, PageOf } from "./Schemas.js"
+import { PartnerAuth } from "./Security.js"
+import { IdCursor } from "./StatusPoolApi.js"
+
+export const INVOICES_DEFAULT_LIMIT = 100
+export const INVOICES_MAX_LIMIT = 1000
+
+export const InvoicePageParams = Schema.Struct({
+  limit: Schema.optional(LimitParam(INVOICES_MAX_LIMIT)).annotations({ description: "1–1000, default 100" }),
+  cursor: Schema.optional(IdCursor)
+})
+
+export class InvoicesApi extends HttpApiGroup.make("invoices")
+  .add(
+    HttpApiEndpoint.get("list", "/api/v1/invoices")
+      .setUrlParams(InvoicePageParams)
+      .addSuccess(PageOf(InvoiceLine))
+      .annotate(OpenApi.Description, "The caller's invoice lines, newest first, cursor-paginated (scope invoices:read)")
+  )
+  .addError(envelope(Forbidden))
+  .middleware(PartnerAuth)
+  .annotate(OpenApi.Description, "The partner's invoice lines")
+{}

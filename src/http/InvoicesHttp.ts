@@ -1,0 +1,19 @@
+import { HttpApiBuilder } from "@effect/platform"
+import { Effect } from "effect"
+import { requireScope } from "../domain/Auth.js"
+import { Billing } from "../domain/Billing.js"
+import { StarmileApi } from "./Api.js"
+import { INVOICES_DEFAULT_LIMIT } from "./InvoicesApi.js"
+import { encodeCursor } from "./StatusPoolApi.js"
+
+export const InvoicesHttpLive = HttpApiBuilder.group(StarmileApi, "invoices", (handlers) =>
+  Effect.map(Billing, (billing) =>
+    handlers.handle("list", ({ urlParams }) =>
+      Effect.gen(function* () {
+        const principal = yield* requireScope("invoices:read")
+        const page = yield* billing.listForPartner(principal.partnerId, {
+          limit: urlParams.limit ?? INVOICES_DEFAULT_LIMIT,
+          beforeId: urlParams.cursor
+        })
+        return { data: page.lines, next_cursor: page.nextBeforeId === null ? null : encodeCursor(page.nextBeforeId) }
+      }))))

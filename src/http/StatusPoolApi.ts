@@ -1,0 +1,55 @@
+/**
+ * Partner status pool (CONTRACT §6): `GET /api/v1/status-pool` (oldest first, `limit` 1–1000,
+ * default 100, optional `cursor`) and `POST /api/v1/status-pool/ack`. Scope statuses:read.
+ */
+import { HttpApiEndpoint, HttpApiGroup, OpenApi } from "@effect/platform"
+import { ParseResult, Schema } from "effect"
+import { Forbidden } from "../domain/Errors.js"
+import { AckRequest, AckResult, POOL_MAX_LIMIT, StatusEvent } from "../domain/StatusPool.js"
+import { envelope } from "./Envelope.js"
+import { DataOf, LimitParam, PageOf } from "./Schemas.js"
+import { PartnerAuth } from "./Security.js"
+
+/** Opaque page cursors over row ids (base64url of `c<id>`). */
+export const encodeCursor = (id: number): string => Buffer.from(`c${id}`, "utf8").toString("base64url")
+
+export const IdCursor = Schema.transformOrFail(Schema.String, Schema.Number, {
+  strict: true,
+  decode: (text, _, ast) => {
+    const match = /^c([1-9][0-9]{0,15})$/.exec(Buffer.from(text, "base64url").toString("utf8"))
+    const id = match === null ? Number.NaN : Number(match[1])
+    return Number.isSafeInteger(id) && encodeCursor(id) === text
+      ? ParseResult.succeed(id)
+      : ParseResult.fail(new ParseResult.Type(ast, text, "must be a next_cursor returned by this endpoint"))
+  },
+  encode: (id) => ParseResult.succeed(encodeCursor(id))
+}).annotations({ description: "The next_cursor of the previous page" })
+
+export class StatusPoolApi extends HttpApiGroup.make("statusPool")
+  .add(
+    HttpApiEndpoint.get("read", "/api/v1/status-pool")
+      .setUrlParams(Schema.Struct({
+        limit: Schema.optional(LimitParam(POOL_MAX_LIMIT)).annotations({ description: "1–1000, default 100" }),
+        cursor: Schema.optional(IdCursor)
+      }))
+      .addSuccess(PageOf(StatusEvent))
+      .annotate(
+        OpenApi.Description,
+        "The caller's unacknowledged status events, oldest first (scope statuses:read). Reading does not consume: " +
+          "acknowledge events to take them out of the pool. next_cursor reads ahead without acknowledging."
+      )
+  )
+  .add(
+    HttpApiEndpoint.post("ack", "/api/v1/status-pool/ack")
+      .setPayload(AckRequest)
+      .addSuccess(DataOf(AckResult))
+      .annotate(
+        OpenApi.Description,
+        "Acknowledges 1–1000 event ids (scope statuses:read); answers how many were newly acknowledged. " +
+          "Idempotent; ids of other partners or unknown ids are ignored."
+      )
+  )
+  .addError(envelope(Forbidden))
+  .middleware(PartnerAuth)
+  .annotate(OpenApi.Description, "The partner's status pool")
+{}

@@ -1,0 +1,82 @@
+/**
+ * SQL for invoice lines. `raiseDue` is the billing rule of domain/Billing.ts as one set-based
+ * statement; it runs in whatever transaction the caller is in.
+ */
+import { SqlClient } from "@effect/sql"
+import { Effect } from "effect"
+import { dieOnSqlError } from "./SqlErrors.js"
+
+export interface InvoiceLineRow {
+  readonly id: number
+  readonly partner_id: number
+  readonly order_id: string
+  readonly parcel_id: string
+  readonly rate_id: number
+  readonly status: string
+  readonly currency: string
+  readonly amount: number
+  readonly weight_grams: number
+  readonly created_at: Date
+}
+
+export type DueFilter = { readonly parcelIds: ReadonlyArray<number> } | { readonly orderIds: ReadonlyArray<number> }
+
+export class InvoicesRepo extends Effect.Service<InvoicesRepo>()("starmile/InvoicesRepo", {
+  effect: Effect.gen(function* () {
+    const sql = yield* SqlClient.SqlClient
+
+    return {
+      /**
+       * One statement for any number of parcels: for each parcel of a billable order, the most
+       * specific rate of its service (partner before default, exact tier before any tier); a
+       * line when the parcel's step reached the rate's bill_on_status and the parcel has no
+       * line yet. `on conflict do nothing` makes retries and races harmless.
+       */
+      raiseDue: (filter: DueFilter): Effect.Effect<number> => {
+        const which = "parcelIds" in filter
+          ? sql`p.id = any(${filter.parcelIds as Array<number>}::bigint[])`
+          : sql`p.order_id = any(${filter.orderIds as Array<number>}::bigint[])`
+        return sql<{ raised: number }>`
+          with raised as (
+            insert into invoice_lines (partner_id, order_id, parcel_id, rate_id, status, currency, amount, weight_grams)
+            select p.partner_id, p.order_id, p.id, r.id, 'open', r.currency,
+                   r.amount + coalesce(r.per_kg_amount, 0) * ceil(w.grams / 1000.0),
+                   w.grams
+              from parcels p
+              join orders o on o.id = p.order_id
+              join services s on s.id = o.service_id
+              join flows f on f.id = s.flow_id
+              cross join lateral (select coalesce(p.measured_weight_grams, p.weight_grams, 0) as grams) w
+              join lateral (
+                select r.id, r.currency, r.amount, r.per_kg_amount, r.bill_on_status
+                  from rates r
+                 where r.service_id = o.service_id
+                   and (r.partner_id = o.partner_id or r.partner_id is null)
+                   and (r.pricing_tier = o.pricing_tier or r.pricing_tier is null)
+                 order by r.partner_id is null, r.pricing_tier is null
+                 limit 1) r on true
+             where ${which}
+               and o.region_status <> 'pending_mapping'
+               and p.status <> 'cancelled'
+               and p.step_index + 1 >= array_position(f.steps, r.bill_on_status)
+               and not exists (select 1 from invoice_lines billed where billed.parcel_id = p.id)
+            on conflict (parcel_id, rate_id) do nothing
+            returning 1)
+          select count(*) as raised from raised`.pipe(Effect.map((rows) => rows[0]?.raised ?? 0), dieOnSqlError)
+      },
+
+      /** Newest first; `beforeId` continues after a page; `partnerId` undefined = every partner. */
+      list: (q: { readonly partnerId: number | undefined; readonly limit: number; readonly beforeId: number | undefined }) =>
+        sql<InvoiceLineRow>`
+          select il.id, il.partner_id, o.tracking as order_id, p.tracking as parcel_id, il.rate_id, il.status,
+                 il.currency, il.amount::float8 as amount, il.weight_grams, il.created_at
+            from invoice_lines il
+            join orders o on o.id = il.order_id
+            join parcels p on p.id = il.parcel_id
+           where ${q.partnerId === undefined ? sql`true` : sql`il.partner_id = ${q.partnerId}`}
+             and ${q.beforeId === undefined ? sql`true` : sql`il.id < ${q.beforeId}`}
+           order by il.id desc
+           limit ${q.limit}`.pipe(dieOnSqlError)
+    }
+  })
+}) {}

@@ -1,0 +1,173 @@
+/**
+ * The resolver as another Effect app would embed it: a SqlClient, the resolver layer, no HTTP.
+ */
+import { describe, expect, it } from "@effect/vitest"
+import { SqlClient } from "@effect/sql"
+import { ConfigProvider, Context, Effect, Layer, Logger, Redacted } from "effect"
+import pg from "pg"
+import { JobRegistry } from "../src/jobs/Jobs.js"
+import { JobsLive } from "../src/jobs/JobsLive.js"
+import { PendingMappingResolver } from "../src/jobs/PendingMappingResolver.js"
+import { pgClientLayer } from "../src/persistence/Database.js"
+import { runMigrations } from "../src/persistence/Migrations.js"
+import { insertPendingOrders } from "./support/PendingOrders.js"
+import { adminDatabaseUrl, databaseUrlFor, scopedDatabase } from "./support/TestDatabase.js"
+
+const config = (entries: Record<string, string>) =>
+  Layer.setConfigProvider(ConfigProvider.fromMap(new Map(Object.entries(entries))))
+
+/** A fresh migrated database with a minimal catalogue (partner, warehouse, home service, region). */
+const seededDatabase = Effect.gen(function* () {
+  const name = yield* scopedDatabase
+  const url = Redacted.make(databaseUrlFor(name))
+  const setup = yield* Layer.build(pgClientLayer(url, { maxConnections: 2 }))
+  const ids = yield* Effect.gen(function* () {
+    yield* runMigrations
+    const sql = yield* SqlClient.SqlClient
+    const [w] = yield* sql<{ id: number }>`insert into warehouses (code, name, country) values ('W', 'W', 'AZ') returning id`
+    const [p] = yield* sql<{ id: number }>`insert into partners (name) values ('P') returning id`
+    const [f] = yield* sql<{ id: number }>`insert into flows (name, steps) values ('F', '{created,received}') returning id`
+    const [s] = yield* sql<{ id: number }>`
+      insert into services (name, type, channel, origin_country, destination_country, flow_id)
+      values ('Home', 'home_delivery', 'home', 'TR', 'AZ', ${f!.id}) returning id`
+    const [r] = yield* sql<{ id: number }>`insert into regions (name, country, pricing_tier) values ('R', 'AZ', 'tier_9') returning id`
+    return { warehouseId: w!.id, partnerId: p!.id, serviceId: s!.id, regionId: r!.id }
+  }).pipe(Effect.provide(setup))
+  return { name, url, setup, ...ids }
+})
+
+describe("pending-mapping resolver (embedded, no HTTP)", () => {
+  it.scoped("three resolvers at once over 10,000 pending orders resolve each exactly once", () =>
+    Effect.gen(function* () {
+      const db = yield* seededDatabase
+      const orderIds = yield* insertPendingOrders({
+        partnerId: db.partnerId,
+        warehouseId: db.warehouseId,
+        serviceId: db.serviceId,
+        parentRegion: "1",
+        region: "2",
+        count: 10_000
+      }).pipe(Effect.provide(db.setup))
+      expect(orderIds).toHaveLength(10_000)
+      yield* Effect.provide(
+        Effect.flatMap(SqlClient.SqlClient, (sql) =>
+          sql`insert into region_mappings (partner_id, parent_region, region, region_id)
+              values (${db.partnerId}, '1', '2', ${db.regionId})`),
+        db.setup
+      )
+      // three "instances": each its own pool and resolver, small batches so they interleave
+      const instance = () =>
+        Layer.build(
+          PendingMappingResolver.Default.pipe(
+            Layer.provide(pgClientLayer(db.url, { maxConnections: 3 })),
+            Layer.provide(config({ STARMILE_RESOLVER_BATCH_SIZE: "250" }))
+          )
+        )
+      const resolvers = [yield* instance(), yield* instance(), yield* instance()]
+      const counts = yield* Effect.all(
+        resolvers.map((context) => Context.get(context, PendingMappingResolver).runOnce),
+        { concurrency: "unbounded" }
+      )
+      expect(counts.reduce((a, b) => a + b, 0)).toBe(10_000)
+      const left = yield* Effect.provide(
+        Effect.flatMap(SqlClient.SqlClient, (sql) =>
+          sql<{ status: string; n: number; tier: string | null }>`
+            select region_status as status, pricing_tier as tier, count(*) as n from orders group by 1, 2`),
+        db.setup
+      )
+      expect(left).toEqual([{ status: "mapped", tier: "tier_9", n: 10_000 }])
+    }), { timeout: 120_000 })
+
+  it.scopedLive("the scheduled fiber resolves waiting orders without a trigger", () =>
+    Effect.gen(function* () {
+      const db = yield* seededDatabase
+      const ids = yield* insertPendingOrders({
+        partnerId: db.partnerId,
+        warehouseId: db.warehouseId,
+        serviceId: db.serviceId,
+        parentRegion: "p",
+        region: "q",
+        count: 5
+      }).pipe(Effect.provide(db.setup))
+      yield* Layer.build(
+        JobsLive.pipe(
+          Layer.provide(JobRegistry.Default),
+          Layer.provide(pgClientLayer(db.url, { maxConnections: 2 })),
+          Layer.provide(config({ STARMILE_RESOLVER_INTERVAL: "100 millis" }))
+        )
+      )
+      const sql = Effect.provide(SqlClient.SqlClient, db.setup)
+      yield* Effect.flatMap(sql, (s) =>
+        s`insert into region_mappings (partner_id, parent_region, region, region_id)
+          values (${db.partnerId}, 'p', 'q', ${db.regionId})`)
+      const resolved = yield* Effect.flatMap(sql, (s) =>
+        s<{ n: number }>`select count(*) as n from orders where id in ${s.in(ids)} and region_status = 'mapped'`).pipe(
+        Effect.map((rows) => rows[0]!.n),
+        Effect.delay("50 millis"),
+        Effect.repeat({ until: (n) => n === ids.length }),
+        Effect.timeout("20 seconds")
+      )
+      expect(resolved).toBe(5)
+      const runs = yield* Effect.flatMap(sql, (s) =>
+        s<{ n: number }>`select count(*) as n from job_runs where trigger = 'schedule' and outcome = 'succeeded'`)
+      expect(runs[0]!.n).toBeGreaterThanOrEqual(1)
+    }))
+
+  it.scopedLive("a tick that fails while the database refuses connections does not stop the next ticks", () =>
+    Effect.gen(function* () {
+      const db = yield* seededDatabase
+      const ids = yield* insertPendingOrders({
+        partnerId: db.partnerId,
+        warehouseId: db.warehouseId,
+        serviceId: db.serviceId,
+        parentRegion: "x",
+        region: "y",
+        count: 3
+      }).pipe(Effect.provide(db.setup))
+      const warnings: Array<string> = []
+      const capture = Logger.replace(
+        Logger.defaultLogger,
+        Logger.make(({ logLevel, message }) => {
+          if (logLevel._tag === "Warning" || logLevel._tag === "Error") warnings.push(String(message))
+        })
+      )
+      // the scheduler runs every 200 ms from here on (nothing to resolve yet: no mapping)
+      yield* Layer.build(
+        JobsLive.pipe(
+          Layer.provide(JobRegistry.Default),
+          Layer.provide(pgClientLayer(db.url, { maxConnections: 2 })),
+          Layer.provide(config({ STARMILE_RESOLVER_INTERVAL: "200 millis" })),
+          Layer.provide(capture)
+        )
+      )
+      // the database goes away: no new connections, existing ones are killed
+      yield* admin(`alter database ${db.name} allow_connections false`)
+      yield* admin(`select pg_terminate_backend(pid) from pg_stat_activity where datname = '${db.name}'`)
+      yield* Effect.sleep("1 second")
+      expect(warnings.some((m) => m.includes("tick failed"))).toBe(true)
+      // it comes back; an operator maps the key; the same fiber resolves the orders
+      yield* admin(`alter database ${db.name} allow_connections true`)
+      const sql = yield* Effect.provide(SqlClient.SqlClient, yield* Layer.build(pgClientLayer(db.url, { maxConnections: 1 })))
+      yield* sql`insert into region_mappings (partner_id, parent_region, region, region_id)
+                 values (${db.partnerId}, 'x', 'y', ${db.regionId})`
+      const resolved = yield* sql<{ n: number }>`
+        select count(*) as n from orders where id in ${sql.in(ids)} and region_status = 'mapped'`.pipe(
+        Effect.map((rows) => rows[0]!.n),
+        Effect.delay("100 millis"),
+        Effect.repeat({ until: (n) => n === ids.length }),
+        Effect.timeout("30 seconds")
+      )
+      expect(resolved).toBe(3)
+    }))
+})
+
+const admin = (statement: string) =>
+  Effect.promise(async () => {
+    const client = new pg.Client({ connectionString: adminDatabaseUrl() })
+    await client.connect()
+    try {
+      await client.query(statement)
+    } finally {
+      await client.end()
+    }
+  })
