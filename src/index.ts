@@ -6,6 +6,7 @@ import { Layer } from "effect"
 import { CatalogueService } from "./domain/CatalogueService.js"
 import { Billing } from "./domain/Billing.js"
 import { Credentials } from "./domain/Credentials.js"
+import { Orders } from "./domain/Orders.js"
 import { ParcelFlow } from "./domain/ParcelFlow.js"
 import { StatusPool } from "./domain/StatusPool.js"
 import { RegionMappings } from "./domain/RegionMappings.js"
@@ -15,6 +16,32 @@ export * from "./domain/Catalogue.js"
 export * from "./domain/Errors.js"
 export { CatalogueService } from "./domain/CatalogueService.js"
 export { Credentials } from "./domain/Credentials.js"
+export {
+  Clearance,
+  CrossDocking,
+  Destination,
+  destinationFor,
+  DestinationInvalid,
+  DestinationView,
+  HomeDelivery,
+  PudoDelivery,
+  RegionStatus
+} from "./domain/Destination.js"
+export {
+  CancelledOrder,
+  CancelRequest,
+  ConsolidationNotEnabled,
+  CreatedOrder,
+  CreateOrderRequest,
+  DuplicateReference,
+  OrderNotModifiable,
+  OrderView,
+  PackageType,
+  ParcelPatch,
+  ParcelView,
+  ServiceUnavailableForPartner
+} from "./domain/Order.js"
+export { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, type OrderActor, type OrderPage, Orders } from "./domain/Orders.js"
 export { Billing } from "./domain/Billing.js"
 export { ParcelFlow } from "./domain/ParcelFlow.js"
 export { StatusPool } from "./domain/StatusPool.js"
@@ -29,6 +56,7 @@ export { runMigrations } from "./persistence/Migrations.js"
 export const DomainLive = Layer.mergeAll(
   CatalogueService.Default,
   Credentials.Default,
+  Orders.Default,
   RegionMappings.Default,
   JobRegistry.Default,
   ParcelFlow.Default,

@@ -9,8 +9,7 @@
  * end-customer destination, so every destination field is foreign to them. The recipient fields
  * (`gov_id`, `customer_*`) are not destination fields: every service type accepts them (the
  * government id is what customs needs for clearance). A destination field sent for a service
- * type that does not own it is rejected 422 naming the field, never dropped; `null` counts as
- * "not sent".
+ * type that does not own it is rejected 422 naming the field, never dropped.
  */
 import { HttpApiSchema } from "@effect/platform"
 import { Either, Schema } from "effect"
@@ -34,24 +33,27 @@ export const PartnerText = (max: number) => storable(Text(max))
 /** Required text of 1..max characters after trimming (stored trimmed). */
 export const PartnerRequiredText = (max: number) => storable(RequiredText(max))
 
-/** A field that is optional and may also be `null` (meaning "not sent"). */
-export const optionalNullable = <S extends Schema.Schema.Any>(schema: S) => Schema.optionalWith(schema, { nullable: true })
+/**
+ * An optional field of a request body: absent or a valid value. Exact (not `X | undefined`), so
+ * a bad value is reported once, on its own path, without "expected undefined" noise.
+ */
+export const optionalField = <S extends Schema.Schema.All>(schema: S) => Schema.optionalWith(schema, { exact: true })
 
 // ---------------------------------------------------------------- the flat destination fields
 
 /** The destination fields of the flat order body (shape and limits; which apply is per variant). */
 export const DestinationFields = Schema.Struct({
-  parent_region: optionalNullable(
+  parent_region: optionalField(
     PartnerRequiredText(255).annotations({ description: "Home delivery: YOUR parent region id/code (trimmed), e.g. \"1\"" })
   ),
-  region: optionalNullable(
+  region: optionalField(
     PartnerRequiredText(255).annotations({ description: "Home delivery: YOUR leaf region id/code (trimmed), e.g. \"2\"" })
   ),
-  address_first: optionalNullable(PartnerText(255).annotations({ description: "Home delivery: address line 1" })),
-  address_second: optionalNullable(PartnerText(255).annotations({ description: "Home delivery: address line 2" })),
-  zip: optionalNullable(PartnerText(32).annotations({ description: "Home delivery: postal code" })),
-  notes: optionalNullable(PartnerText(1000).annotations({ description: "Home delivery: notes for the courier" })),
-  pudo_id: optionalNullable(Id.annotations({ description: "PUDO delivery: an active point of the service's channel kind" }))
+  address_first: optionalField(PartnerText(255).annotations({ description: "Home delivery: address line 1" })),
+  address_second: optionalField(PartnerText(255).annotations({ description: "Home delivery: address line 2" })),
+  zip: optionalField(PartnerText(32).annotations({ description: "Home delivery: postal code" })),
+  notes: optionalField(PartnerText(1000).annotations({ description: "Home delivery: notes for the courier" })),
+  pudo_id: optionalField(Id.annotations({ description: "PUDO delivery: an active point of the service's channel kind" }))
 })
 export type DestinationFields = typeof DestinationFields.Type
 export type DestinationField = keyof DestinationFields
@@ -92,7 +94,7 @@ export class HomeDelivery extends Schema.TaggedClass<HomeDelivery>()("HomeDelive
   notes: Schema.NullOr(Schema.String)
 }) {
   static readonly type = "home_delivery" as const
-  static readonly fields: ReadonlyArray<DestinationField> = [
+  static readonly destinationFields: ReadonlyArray<DestinationField> = [
     "parent_region",
     "region",
     "address_first",
@@ -121,7 +123,7 @@ export class HomeDelivery extends Schema.TaggedClass<HomeDelivery>()("HomeDelive
 /** PUDO / locker delivery: a point of the service's channel kind in its destination country. */
 export class PudoDelivery extends Schema.TaggedClass<PudoDelivery>()("PudoDelivery", { pudo_id: Schema.Number }) {
   static readonly type = "pudo_delivery" as const
-  static readonly fields: ReadonlyArray<DestinationField> = ["pudo_id"]
+  static readonly destinationFields: ReadonlyArray<DestinationField> = ["pudo_id"]
   static fromFields(f: DestinationFields): Either.Either<PudoDelivery, FieldErrors> {
     return f.pudo_id === undefined ? Either.left({ pudo_id: [REQUIRED] }) : Either.right(new PudoDelivery({ pudo_id: f.pudo_id }))
   }
@@ -144,7 +146,7 @@ export class PudoDelivery extends Schema.TaggedClass<PudoDelivery>()("PudoDelive
 /** Clearance: customs only, no end-customer destination. */
 export class Clearance extends Schema.TaggedClass<Clearance>()("Clearance", {}) {
   static readonly type = "clearance" as const
-  static readonly fields: ReadonlyArray<DestinationField> = []
+  static readonly destinationFields: ReadonlyArray<DestinationField> = []
   static fromFields(): Either.Either<Clearance, FieldErrors> {
     return Either.right(new Clearance())
   }
@@ -153,7 +155,7 @@ export class Clearance extends Schema.TaggedClass<Clearance>()("Clearance", {}) 
 /** Cross-docking: handed on at the hub, no end-customer destination. */
 export class CrossDocking extends Schema.TaggedClass<CrossDocking>()("CrossDocking", {}) {
   static readonly type = "cross_docking" as const
-  static readonly fields: ReadonlyArray<DestinationField> = []
+  static readonly destinationFields: ReadonlyArray<DestinationField> = []
   static fromFields(): Either.Either<CrossDocking, FieldErrors> {
     return Either.right(new CrossDocking())
   }
@@ -180,7 +182,7 @@ export const destinationFor = (
   const variant = VARIANTS[serviceType]
   const errors: Record<string, Array<string>> = {}
   for (const field of DESTINATION_FIELDS) {
-    if (fields[field] !== undefined && !variant.fields.includes(field)) {
+    if (fields[field] !== undefined && !variant.destinationFields.includes(field)) {
       errors[field] = [`is not allowed for a ${serviceType} service`]
     }
   }

@@ -233,6 +233,6 @@ export class ParcelFlow extends Effect.Service<ParcelFlow>()("starmile/ParcelFlo
         }))
       }).pipe(dieOnSqlError, Effect.withSpan("ParcelFlow.scan"))
 
-    return { scan, decideMove }
+    return { scan }
   })
 }) {}

@@ -10,6 +10,7 @@ import { OAuthApi } from "./OAuthApi.js"
 import { JobsApi } from "./JobsApi.js"
 import { MappingsApi } from "./MappingsApi.js"
 import { OperatorCatalogueApi } from "./OperatorCatalogueApi.js"
+import { OrdersApi } from "./OrdersApi.js"
 import { InvoicesApi } from "./InvoicesApi.js"
 import { ParcelFlowApi } from "./ParcelFlowApi.js"
 import { StatusPoolApi } from "./StatusPoolApi.js"
@@ -66,6 +67,7 @@ export class StarmileApi extends HttpApi.make("starmile")
   .add(SystemApi)
   .add(OAuthApi)
   .add(CatalogueApi)
+  .add(OrdersApi)
   .add(OperatorCatalogueApi)
   .add(MappingsApi)
   .add(JobsApi)

@@ -11,6 +11,7 @@ import { JobsHttpLive } from "./JobsHttp.js"
 import { MappingsHttpLive } from "./MappingsHttp.js"
 import { OAuthHttpLive } from "./OAuthHttp.js"
 import { OperatorCatalogueHttpLive } from "./OperatorCatalogueHttp.js"
+import { OrdersHttpLive } from "./OrdersHttp.js"
 import { InvoicesHttpLive } from "./InvoicesHttp.js"
 import { ParcelFlowHttpLive } from "./ParcelFlowHttp.js"
 import { StatusPoolHttpLive } from "./StatusPoolHttp.js"
@@ -22,6 +23,7 @@ export const ApiLive = HttpApiBuilder.api(StarmileApi).pipe(
     SystemHttpLive,
     OAuthHttpLive,
     CatalogueHttpLive,
+    OrdersHttpLive,
     OperatorCatalogueHttpLive,
     MappingsHttpLive,
     JobsHttpLive,

@@ -9,19 +9,23 @@
 import { SqlClient } from "@effect/sql"
 import { Effect } from "effect"
 import { ResolverBatchSize } from "../AppConfig.js"
+import { Billing } from "../domain/Billing.js"
 import { type MappingKey, RegionMappingsRepo } from "../persistence/RegionMappingsRepo.js"
 
 export class PendingMappingResolver extends Effect.Service<PendingMappingResolver>()("starmile/PendingMappingResolver", {
-  dependencies: [RegionMappingsRepo.Default],
+  dependencies: [RegionMappingsRepo.Default, Billing.Default],
   effect: Effect.gen(function* () {
     const sql = yield* SqlClient.SqlClient
     const repo = yield* RegionMappingsRepo
+    const billing = yield* Billing
     const batchSize = yield* ResolverBatchSize
 
     const resolveBatch = (key: MappingKey | undefined) =>
       sql.withTransaction(
         Effect.gen(function* () {
           const resolved = yield* repo.resolveBatch(batchSize, key)
+          // parcels scanned past their billing status while the order waited are billed now
+          yield* billing.raiseDueForOrders(resolved)
           return resolved.length
         })
       ).pipe(Effect.uninterruptible)

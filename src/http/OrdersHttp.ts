@@ -1,0 +1,31 @@
+import { HttpApiBuilder, HttpServerResponse } from "@effect/platform"
+import { Effect } from "effect"
+import { requireScope } from "../domain/Auth.js"
+import { Orders } from "../domain/Orders.js"
+import { StarmileApi } from "./Api.js"
+
+const data = <A>(value: A) => ({ data: value })
+
+export const OrdersHttpLive = HttpApiBuilder.group(StarmileApi, "orders", (handlers) =>
+  Effect.map(Orders, (orders) =>
+    handlers
+      .handle("create", ({ payload }) =>
+        Effect.gen(function* () {
+          const principal = yield* requireScope("orders:create")
+          const created = yield* orders.create(principal, payload)
+          // returned as a response (not a value) to carry the Location header; the body is plain strings
+          return HttpServerResponse.unsafeJson(data(created), {
+            status: 201,
+            headers: { location: `/api/v1/orders/${encodeURIComponent(created.order_id)}` }
+          })
+        }))
+      .handle("list", ({ urlParams }) =>
+        Effect.flatMap(requireScope("orders:read"), (principal) => orders.list(principal, urlParams)))
+      .handle("get", ({ path }) =>
+        Effect.flatMap(requireScope("orders:read"), (principal) => Effect.map(orders.get(principal, path.order_id), data)))
+      .handle("updateParcel", ({ path, payload }) =>
+        Effect.flatMap(requireScope("orders:update"), (principal) =>
+          Effect.map(orders.updateParcel(principal, path.order_id, path.item_id, payload), data)))
+      .handle("cancel", ({ path, payload }) =>
+        Effect.flatMap(requireScope("orders:cancel"), (principal) =>
+          Effect.map(orders.cancel(principal, path.order_id, payload?.reason ?? null), data)))))
