@@ -2,6 +2,7 @@ import { describe, expect, it } from "@effect/vitest"
 import { SqlClient } from "@effect/sql"
 import { Effect } from "effect"
 import { created, setupWorkspace, type Workspace } from "./support/Fixtures.js"
+import { createOrder, getOrder, homeOrder } from "./support/Orders.js"
 import { insertPendingOrders } from "./support/PendingOrders.js"
 import { operator, TestAppLive } from "./support/TestApp.js"
 
@@ -151,6 +152,34 @@ describe("region mapping and the pending-mapping resolver", () => {
         })
         expect(empty.status).toBe(422)
         expect(Object.keys(empty.body.errors).sort()).toEqual(["parent_region", "region", "region_id"])
+      }))
+
+    it.effect("end to end: a pending order, mapped then resolved by the job, reads back as mapped", () =>
+      Effect.gen(function* () {
+        const ws = yield* setupWorkspace()
+        const kapaz = yield* region("Kapaz", "tier_2")
+        const order = yield* createOrder(ws, homeOrder(ws, { parent_region: "G", region: "K" }))
+        expect(order.region_status).toBe("pending_mapping")
+        const before = yield* getOrder(ws, order.order_id)
+        expect(before.region_status).toBe("pending_mapping")
+        // mapped behind the API's back, so only the job can resolve it
+        const sql = yield* SqlClient.SqlClient
+        yield* sql`insert into region_mappings (partner_id, parent_region, region, region_id)
+                   values (${ws.partner.id}, 'G', 'K', ${kapaz.id})`
+        const run = yield* runResolver
+        expect(run.body.data.resolved).toBeGreaterThanOrEqual(1)
+        const after = yield* getOrder(ws, order.order_id)
+        expect(after.region_status).toBe("mapped")
+        expect(after.destination).toMatchObject({
+          type: "home_delivery",
+          parent_region: "G",
+          region: "K",
+          region_id: kapaz.id,
+          pricing_tier: "tier_2"
+        })
+        // nothing left waiting for this partner
+        const pendingKeys = yield* operator("GET", "/operator/v1/region-mappings/pending")
+        expect(pendingKeys.body.data.filter((k: { partner_id: number }) => k.partner_id === ws.partner.id)).toEqual([])
       }))
 
     it.effect("jobs: listed with interval and last run; unknown job is 404", () =>
