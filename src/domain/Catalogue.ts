@@ -3,7 +3,7 @@
  * services (type + channel), publications and rates. Pure Schema models and the rules that
  * need no database; rules that need stored state live in CatalogueService.
  */
-import { Schema } from "effect"
+import { Schema, Struct } from "effect"
 import { CountryCode, CurrencyCode, Id, Money, PricingTier, RequiredText, StatusCode, Text } from "./Primitives.js"
 
 export const Timestamp = Schema.DateFromString.annotations({
@@ -148,13 +148,7 @@ export type RegionMapping = typeof RegionMapping.Type
 
 /** What a partner sees of a service: its flow steps and the rates that apply to it. */
 export const PartnerService = Schema.Struct({
-  id: Id,
-  name: Schema.String,
-  type: ServiceType,
-  channel: Schema.NullOr(Channel),
-  origin_country: Schema.String,
-  destination_country: Schema.String,
-  consolidation_enabled: Schema.Boolean,
+  ...Struct.omit(Service.fields, "flow_id", "created_at"),
   flow: Schema.Struct({ id: Id, name: Schema.String, steps: Schema.Array(Schema.String) }),
   rates: Schema.Array(Schema.Struct({
     id: Id,

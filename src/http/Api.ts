@@ -3,9 +3,10 @@
  * Each group lives in its own *Api.ts with its handlers in the matching *Http.ts.
  */
 import { HttpApi, OpenApi } from "@effect/platform"
+import { JSONSchema } from "effect"
 import { DatabaseUnavailable, InternalError, MalformedBody, NotFound, ValidationFailed } from "../domain/Errors.js"
 import { CatalogueApi } from "./CatalogueApi.js"
-import { envelope } from "./Envelope.js"
+import { envelope, ErrorEnvelope } from "./Envelope.js"
 import { OAuthApi } from "./OAuthApi.js"
 import { JobsApi } from "./JobsApi.js"
 import { MappingsApi } from "./MappingsApi.js"
@@ -18,16 +19,8 @@ import { SystemApi } from "./SystemApi.js"
 
 type Spec = Record<string, any>
 
-/** JSON Schema of the error envelope (CONTRACT §1). */
-const envelopeJsonSchema = {
-  type: "object",
-  required: ["message", "code"],
-  properties: {
-    message: { type: "string" },
-    code: { type: "string" },
-    errors: { type: "object", additionalProperties: { type: "array", items: { type: "string" } } }
-  }
-}
+/** JSON Schema of the error envelope (CONTRACT §1), from its Schema. */
+const envelopeJsonSchema = () => JSONSchema.make(ErrorEnvelope).$defs?.["ErrorEnvelope"]
 
 /**
  * The platform declares its own 400 HttpApiDecodeError on every operation; this service
@@ -59,7 +52,7 @@ const documentRealStatuses = (spec: Spec): Spec => {
   }
   const schemas = { ...(spec.components.schemas as Record<string, unknown>) }
   delete schemas["HttpApiDecodeError"]
-  schemas["ErrorEnvelope"] = envelopeJsonSchema
+  schemas["ErrorEnvelope"] = envelopeJsonSchema()
   return { ...spec, paths, components: { ...spec.components, schemas } }
 }
 

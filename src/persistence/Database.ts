@@ -2,7 +2,6 @@
  * The PostgreSQL connection: `DATABASE_URL` when set, otherwise an embedded server whose data
  * lives under STARMILE_DATA_DIR. Migrations run when the layer is built.
  */
-import { SqlClient } from "@effect/sql"
 import { PgClient } from "@effect/sql-pg"
 import { Context, Effect, Layer, Option, Redacted } from "effect"
 import pg from "pg"
@@ -13,9 +12,8 @@ import { runMigrations } from "./Migrations.js"
 
 /** What the service knows about where its data lives. */
 export class DatabaseInfo extends Context.Tag("starmile/DatabaseInfo")<DatabaseInfo, {
+  /** True for the embedded server (local, zero-configuration mode: demo seed, banner). */
   readonly embedded: boolean
-  /** The embedded cluster was created by this start (its database was empty). */
-  readonly freshEmbedded: boolean
 }>() {}
 
 const INT8_OID = 20
@@ -44,13 +42,11 @@ export const DatabaseLive = Layer.unwrapScoped(
   Effect.gen(function* () {
     const configured = yield* DatabaseUrl
     if (Option.isSome(configured)) {
-      return Layer.merge(pgClientLayer(configured.value), Layer.succeed(DatabaseInfo, { embedded: false, freshEmbedded: false }))
+      return Layer.merge(pgClientLayer(configured.value), Layer.succeed(DatabaseInfo, { embedded: false }))
     }
     const dataDir = yield* DataDir
     const server = yield* startEmbeddedPostgres({ dataDir: path.join(dataDir, "pg"), persistent: true })
     yield* Effect.logInfo(`embedded PostgreSQL on 127.0.0.1:${server.port} (data in ${path.resolve(dataDir, "pg")})`)
-    return Layer.merge(pgClientLayer(server.url), Layer.succeed(DatabaseInfo, { embedded: true, freshEmbedded: server.fresh }))
+    return Layer.merge(pgClientLayer(server.url), Layer.succeed(DatabaseInfo, { embedded: true }))
   })
 ).pipe(Layer.tap((context) => runMigrations.pipe(Effect.provide(context))))
-
-export type Database = SqlClient.SqlClient | PgClient.PgClient | DatabaseInfo

@@ -22,8 +22,6 @@ export interface EmbeddedServer {
   readonly password: Redacted.Redacted
   readonly database: string
   readonly url: Redacted.Redacted
-  /** True when this start created the cluster (so the database is empty). */
-  readonly fresh: boolean
 }
 
 const USER = "postgres"
@@ -88,8 +86,7 @@ export const startEmbeddedPostgres = (options: { readonly dataDir: string; reado
       username: USER,
       password,
       database: "postgres",
-      url: Redacted.make(`postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/postgres`),
-      fresh
+      url: Redacted.make(`postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/postgres`)
     }
     return result
   })

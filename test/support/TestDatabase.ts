@@ -2,7 +2,6 @@
  * A fresh, migrated database per test file (or per layer build), on the run's server.
  * Dropped when the layer's scope closes.
  */
-import { PgClient } from "@effect/sql-pg"
 import { Effect, Layer, Redacted } from "effect"
 import * as crypto from "node:crypto"
 import pg from "pg"
@@ -38,14 +37,8 @@ export const scopedDatabase = Effect.acquireRelease(
   (name) => admin((c) => c.query(`drop database if exists ${name} with (force)`))
 )
 
-/** An empty database (no migrations): for migration tests. */
-export const EmptyDatabaseLive = (options: { readonly maxConnections?: number } = {}) =>
+/** A fresh migrated database: SqlClient + PgClient. */
+export const TestDatabaseLive = (options: { readonly maxConnections?: number } = {}) =>
   Layer.unwrapScoped(
     Effect.map(scopedDatabase, (name) => pgClientLayer(Redacted.make(databaseUrlFor(name)), options))
-  )
-
-/** A migrated database: SqlClient + PgClient. */
-export const TestDatabaseLive = (options: { readonly maxConnections?: number } = {}) =>
-  EmptyDatabaseLive(options).pipe(Layer.tap((context) => runMigrations.pipe(Effect.provide(context), Effect.orDie)))
-
-export type TestDatabase = PgClient.PgClient
+  ).pipe(Layer.tap((context) => runMigrations.pipe(Effect.provide(context), Effect.orDie)))
