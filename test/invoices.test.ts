@@ -3,6 +3,7 @@ import { SqlClient } from "@effect/sql"
 import { Effect } from "effect"
 import { Billing } from "../src/domain/Billing.js"
 import { created, setupWorkspace, tokenFor, type Workspace } from "./support/Fixtures.js"
+import { clearanceOrder, createOrder } from "./support/Orders.js"
 import { cancelOrder, eventsOf, insertOrder, insertOrders, linesOf, type OrderRow } from "./support/OrderRows.js"
 import { call, operator, TestAppLive } from "./support/TestApp.js"
 
@@ -109,6 +110,20 @@ describe("billing", () => {
         const big = yield* setupWorkspace()
         yield* rate({ service_id: big.services.clearance.id, amount: 1_000_000_000, per_kg_amount: 1_000_000_000 })
         expect(yield* billedAmounts(yield* insertOrder(big), { weight_grams: 1_000_000 })).toEqual([1_001_000_000_000])
+      }))
+
+    it.effect("a rate billing on the flow's first step bills each parcel when the order is created", () =>
+      Effect.gen(function* () {
+        const ws = yield* setupWorkspace()
+        yield* rate({ service_id: ws.services.clearance.id, amount: 1.5, per_kg_amount: 1, bill_on_status: "created" })
+        const order = yield* createOrder(ws, clearanceOrder(ws, {}, 2))
+        const lines = (yield* partnerInvoices(ws.token)).body.data
+        expect(lines.map((l: { parcel_id: string }) => l.parcel_id).sort()).toEqual(order.items.map((i) => i.parcel_id).sort())
+        // declared 1400 g → 2 started kg
+        expect(lines.map((l: { amount: number }) => l.amount)).toEqual([3.5, 3.5])
+        // a service without such a rate bills nothing on creation
+        yield* createOrder(ws, clearanceOrder(ws, { service_id: ws.services.crossDocking.id }))
+        expect((yield* partnerInvoices(ws.token)).body.data).toHaveLength(2)
       }))
 
     it.effect("not before bill_on_status; skipping past it bills; later moves bill nothing more", () =>

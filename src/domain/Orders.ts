@@ -17,6 +17,7 @@ import {
   type ProductRow
 } from "../persistence/OrdersRepo.js"
 import type { PartnerPrincipal } from "./Auth.js"
+import { Billing } from "./Billing.js"
 import {
   destinationColumns,
   DestinationInvalid,
@@ -125,9 +126,10 @@ const decodeCursor = (cursor: string | undefined): Effect.Effect<number | null, 
 // ---------------------------------------------------------------- the service
 
 export class Orders extends Effect.Service<Orders>()("starmile/Orders", {
-  dependencies: [OrdersRepo.Default],
+  dependencies: [OrdersRepo.Default, Billing.Default],
   effect: Effect.gen(function* () {
     const repo = yield* OrdersRepo
+    const billing = yield* Billing
 
     const create = (
       actor: OrderActor,
@@ -184,7 +186,7 @@ export class Orders extends Effect.Service<Orders>()("starmile/Orders", {
             }
           })
           const regionStatus = regionStatusOf(destination, mapping !== undefined)
-          yield* repo.insertOrder({
+          const orderId = yield* repo.insertOrder({
             tracking,
             partner_id: actor.partnerId,
             warehouse_id: actor.warehouseId,
@@ -202,6 +204,8 @@ export class Orders extends Effect.Service<Orders>()("starmile/Orders", {
             first_step: service.first_step,
             parcels
           })
+          // a rate billing on the flow's first step is due the moment the parcel exists
+          if (service.bills_on_first_step) yield* billing.raiseDueForOrders([orderId])
           const created: CreatedOrder = {
             order_id: tracking,
             region_status: regionStatus,

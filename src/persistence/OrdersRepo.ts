@@ -19,6 +19,8 @@ export interface PublishedService {
   readonly destination_country: string
   readonly consolidation_enabled: boolean
   readonly first_step: string
+  /** Some rate of the service bills on its first step: a new order is due at once. */
+  readonly bills_on_first_step: boolean
 }
 
 export interface PudoPointRow {
@@ -232,7 +234,9 @@ export class OrdersRepo extends Effect.Service<OrdersRepo>()("starmile/OrdersRep
           select
             (select json_build_object('id', s.id, 'type', s.type, 'channel', s.channel,
                       'destination_country', s.destination_country,
-                      'consolidation_enabled', s.consolidation_enabled, 'first_step', f.steps[1])
+                      'consolidation_enabled', s.consolidation_enabled, 'first_step', f.steps[1],
+                      'bills_on_first_step', exists (select 1 from rates r
+                                                      where r.service_id = s.id and r.bill_on_status = f.steps[1]))
                from publications pb
                join services s on s.id = pb.service_id
                join flows f on f.id = s.flow_id
