@@ -39,6 +39,30 @@ describe("HTTP conventions", () => {
         expect(garbage.body).toEqual({ message: "The request body is not valid JSON.", code: "malformed_body" })
       }))
 
+    it.effect("text PostgreSQL cannot store (NUL, lone surrogates) is a 422, not a database error", () =>
+      Effect.gen(function* () {
+        const nul = yield* operator("POST", "/operator/v1/partners", { name: "bad\u0000name" })
+        expect(nul.status).toBe(422)
+        expect(Object.keys(nul.body.errors)).toEqual(["name"])
+        const surrogate = yield* operator("POST", "/operator/v1/pudo-points", {
+          name: "P",
+          kind: "pudo",
+          country: "AZ",
+          address: "x\uD800y"
+        })
+        expect(surrogate.status).toBe(422)
+        expect(Object.keys(surrogate.body.errors)).toEqual(["address"])
+        const scan = yield* operator("POST", "/operator/v1/parcels/%00/status", { status: "received" })
+        expect(scan.status).toBe(404)
+      }))
+
+    it.effect("an optional field with a wrong type is reported once, on its own path", () =>
+      Effect.gen(function* () {
+        const response = yield* operator("POST", "/operator/v1/pudo-points", { name: "P", kind: "pudo", country: "AZ", active: "yes" })
+        expect(response.status).toBe(422)
+        expect(response.body.errors).toEqual({ active: ["Expected boolean, actual \"yes\""] })
+      }))
+
     it.effect("an unknown route is a 404 envelope", () =>
       Effect.gen(function* () {
         const response = yield* call("GET", "/api/v1/nothing-here")

@@ -4,7 +4,7 @@
  * need no database; rules that need stored state live in CatalogueService.
  */
 import { Schema, Struct } from "effect"
-import { CountryCode, CurrencyCode, Id, Money, PricingTier, RequiredText, StatusCode, Text } from "./Primitives.js"
+import { CountryCode, CurrencyCode, Id, Money, optionalField, PricingTier, RequiredText, StatusCode, Text } from "./Primitives.js"
 
 export const Timestamp = Schema.DateFromString.annotations({
   description: "RFC 3339 UTC timestamp",
@@ -177,7 +177,7 @@ export const NewPartner = Schema.Struct({ name: RequiredText(255) }).annotations
 
 export const NewCredential = Schema.Struct({
   warehouse_id: Id,
-  scopes: Schema.optional(Schema.Array(Scope).pipe(Schema.minItems(1, { message: () => "must name at least one scope" })))
+  scopes: optionalField(Schema.Array(Scope).pipe(Schema.minItems(1, { message: () => "must name at least one scope" })))
 }).annotations({ identifier: "NewCredential", parseOptions: ReportAllErrors })
 
 export const IssuedCredential = Schema.Struct({
@@ -201,7 +201,7 @@ export const NewFlow = Schema.Struct({ name: RequiredText(255), steps: FlowSteps
 export const NewRegion = Schema.Struct({
   name: RequiredText(255),
   country: CountryCode,
-  parent_id: Schema.optional(Schema.NullOr(Id)),
+  parent_id: optionalField(Schema.NullOr(Id)),
   pricing_tier: PricingTier
 }).annotations({ identifier: "NewRegion", parseOptions: ReportAllErrors })
 
@@ -209,8 +209,8 @@ export const NewPudoPoint = Schema.Struct({
   name: RequiredText(255),
   kind: PudoKind,
   country: CountryCode,
-  address: Schema.optional(Schema.NullOr(Text(1000))),
-  active: Schema.optional(Schema.Boolean)
+  address: optionalField(Schema.NullOr(Text(1000))),
+  active: optionalField(Schema.Boolean)
 }).annotations({ identifier: "NewPudoPoint", parseOptions: ReportAllErrors })
 
 export const PudoPointPatch = Schema.Struct({ active: Schema.Boolean }).annotations({ identifier: "PudoPointPatch", parseOptions: ReportAllErrors })
@@ -218,11 +218,11 @@ export const PudoPointPatch = Schema.Struct({ active: Schema.Boolean }).annotati
 export const NewService = Schema.Struct({
   name: RequiredText(255),
   type: ServiceType,
-  channel: Schema.optional(Schema.NullOr(Channel)),
+  channel: optionalField(Schema.NullOr(Channel)),
   origin_country: CountryCode,
   destination_country: CountryCode,
   flow_id: Id,
-  consolidation_enabled: Schema.optional(Schema.Boolean)
+  consolidation_enabled: optionalField(Schema.Boolean)
 }).annotations({ identifier: "NewService", parseOptions: ReportAllErrors })
 
 export const PublicationTarget = Schema.Struct({ partner_id: Id, warehouse_id: Id }).annotations({
@@ -231,11 +231,11 @@ export const PublicationTarget = Schema.Struct({ partner_id: Id, warehouse_id: I
 
 export const NewRate = Schema.Struct({
   service_id: Id,
-  partner_id: Schema.optional(Schema.NullOr(Id)),
-  pricing_tier: Schema.optional(Schema.NullOr(PricingTier)),
+  partner_id: optionalField(Schema.NullOr(Id)),
+  pricing_tier: optionalField(Schema.NullOr(PricingTier)),
   currency: CurrencyCode,
   amount: Money(0, 1_000_000_000),
-  per_kg_amount: Schema.optional(Schema.NullOr(Money(0, 1_000_000_000))),
+  per_kg_amount: optionalField(Schema.NullOr(Money(0, 1_000_000_000))),
   bill_on_status: StatusCode
 }).annotations({ identifier: "NewRate", parseOptions: ReportAllErrors })
 

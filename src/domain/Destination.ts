@@ -15,44 +15,22 @@ import { HttpApiSchema } from "@effect/platform"
 import { Either, Schema } from "effect"
 import type { ServiceType } from "./Catalogue.js"
 import { FieldErrors } from "./Errors.js"
-import { Id, RequiredText, Text } from "./Primitives.js"
-
-// ---------------------------------------------------------------- text PostgreSQL can store
-
-/** A NUL character or an unpaired UTF-16 surrogate: PostgreSQL text (and jsonb) refuses both. */
-const UNSTORABLE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/
-
-export const isStorableText = (s: string): boolean => !UNSTORABLE.test(s)
-
-const storable = <S extends Schema.Schema<string, string, never>>(schema: S) =>
-  schema.pipe(Schema.filter((s: string) => isStorableText(s) || "must not contain NUL characters or unpaired surrogates"))
-
-/** Optional free text of at most `max` characters a partner sends (stored as sent). */
-export const PartnerText = (max: number) => storable(Text(max))
-
-/** Required text of 1..max characters after trimming (stored trimmed). */
-export const PartnerRequiredText = (max: number) => storable(RequiredText(max))
-
-/**
- * An optional field of a request body: absent or a valid value. Exact (not `X | undefined`), so
- * a bad value is reported once, on its own path, without "expected undefined" noise.
- */
-export const optionalField = <S extends Schema.Schema.All>(schema: S) => Schema.optionalWith(schema, { exact: true })
+import { Id, optionalField, RequiredText, Text } from "./Primitives.js"
 
 // ---------------------------------------------------------------- the flat destination fields
 
 /** The destination fields of the flat order body (shape and limits; which apply is per variant). */
 export const DestinationFields = Schema.Struct({
   parent_region: optionalField(
-    PartnerRequiredText(255).annotations({ description: "Home delivery: YOUR parent region id/code (trimmed), e.g. \"1\"" })
+    RequiredText(255).annotations({ description: "Home delivery: YOUR parent region id/code (trimmed), e.g. \"1\"" })
   ),
   region: optionalField(
-    PartnerRequiredText(255).annotations({ description: "Home delivery: YOUR leaf region id/code (trimmed), e.g. \"2\"" })
+    RequiredText(255).annotations({ description: "Home delivery: YOUR leaf region id/code (trimmed), e.g. \"2\"" })
   ),
-  address_first: optionalField(PartnerText(255).annotations({ description: "Home delivery: address line 1" })),
-  address_second: optionalField(PartnerText(255).annotations({ description: "Home delivery: address line 2" })),
-  zip: optionalField(PartnerText(32).annotations({ description: "Home delivery: postal code" })),
-  notes: optionalField(PartnerText(1000).annotations({ description: "Home delivery: notes for the courier" })),
+  address_first: optionalField(Text(255).annotations({ description: "Home delivery: address line 1" })),
+  address_second: optionalField(Text(255).annotations({ description: "Home delivery: address line 2" })),
+  zip: optionalField(Text(32).annotations({ description: "Home delivery: postal code" })),
+  notes: optionalField(Text(1000).annotations({ description: "Home delivery: notes for the courier" })),
   pudo_id: optionalField(Id.annotations({ description: "PUDO delivery: an active point of the service's channel kind" }))
 })
 export type DestinationFields = typeof DestinationFields.Type

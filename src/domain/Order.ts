@@ -6,18 +6,20 @@
 import { HttpApiSchema } from "@effect/platform"
 import { Schema } from "effect"
 import { ReportAllErrors, Timestamp } from "./Catalogue.js"
-import {
-  DestinationFields,
-  DestinationView,
-  isStorableText,
-  optionalField,
-  PartnerRequiredText,
-  PartnerText,
-  RegionStatus
-} from "./Destination.js"
+import { DestinationFields, DestinationView, RegionStatus } from "./Destination.js"
 import { FieldErrors } from "./Errors.js"
 import { CURRENCY_CODES } from "./IsoCodes.js"
-import { CurrencyCode, Email, Id, IntBetween, Money } from "./Primitives.js"
+import {
+  CurrencyCode,
+  Email,
+  Id,
+  IntBetween,
+  isStorableText,
+  Money,
+  optionalField,
+  RequiredText,
+  Text
+} from "./Primitives.js"
 
 // ---------------------------------------------------------------- limits
 
@@ -55,8 +57,6 @@ const Measure = IntBetween(0, MAX_MEASURE)
 
 const Currency = CurrencyCode.annotations({ arbitrary: () => (fc) => fc.constantFrom(...CURRENCY_CODES) })
 
-const PartnerEmail = Email.pipe(Schema.filter((s) => isStorableText(s) || "must be a valid e-mail address"))
-
 export const PACKAGE_TYPES = ["fragile", "breakable", "liquid"] as const
 export const PackageType = Schema.Literal(...PACKAGE_TYPES).annotations({
   message: () => ({ message: `must be one of ${PACKAGE_TYPES.join(", ")}`, override: true })
@@ -66,8 +66,8 @@ export type PackageType = typeof PackageType.Type
 // ---------------------------------------------------------------- requests
 
 export const ProductInput = Schema.Struct({
-  name: PartnerRequiredText(255).annotations({ description: "Product name (trimmed)" }),
-  hs_code: optionalField(PartnerText(32).annotations({ description: "Harmonised System code" })),
+  name: RequiredText(255).annotations({ description: "Product name (trimmed)" }),
+  hs_code: optionalField(Text(32).annotations({ description: "Harmonised System code" })),
   declared_value: optionalField(Amount(MAX_DECLARED_VALUE).annotations({ description: "Declared customs value" })),
   currency: optionalField(Currency),
   quantity: optionalField(IntBetween(1, MAX_QUANTITY).annotations({ description: "Default 1" })),
@@ -102,10 +102,10 @@ export type ParcelInput = typeof ParcelInput.Type
 export const CreateOrderRequest = Schema.Struct({
   service_id: Id.annotations({ description: "A service published for you in this warehouse (GET /api/v1/services)" }),
   order_id: Reference(255).annotations({ description: "Your order reference, unique per partner" }),
-  gov_id: optionalField(PartnerText(255).annotations({ description: "Recipient government id (customs)" })),
-  customer_name: optionalField(PartnerText(255)),
-  customer_phone: optionalField(PartnerText(64)),
-  customer_email: optionalField(PartnerEmail),
+  gov_id: optionalField(Text(255).annotations({ description: "Recipient government id (customs)" })),
+  customer_name: optionalField(Text(255)),
+  customer_phone: optionalField(Text(64)),
+  customer_email: optionalField(Email),
   ...DestinationFields.fields,
   shipping_cost: optionalField(
     Amount(MAX_SHIPPING_COST).annotations({ description: "0..1,000,000; 0 or omitted = none (stored as null)" })
@@ -135,7 +135,7 @@ export type ParcelPatch = typeof ParcelPatch.Type
  * "no reason". Decoded from "null or an object" so a bad `reason` is reported on `reason` only.
  */
 const CancelFields = Schema.Struct({
-  reason: optionalField(PartnerText(1000).annotations({ description: "Free text, at most 1000 characters" }))
+  reason: optionalField(Text(1000).annotations({ description: "Free text, at most 1000 characters" }))
 }).annotations({ parseOptions: ReportAllErrors, message: () => "must be an object with an optional reason" })
 
 export const CancelRequest = Schema.transform(

@@ -23,11 +23,11 @@ import {
   DestinationInvalid,
   destinationFor,
   destinationView,
-  isStorableText,
   PudoDelivery,
   regionStatusOf
 } from "./Destination.js"
 import { NotFound, ValidationFailed } from "./Errors.js"
+import { isStorableText } from "./Primitives.js"
 import {
   type CancelledOrder,
   ConsolidationNotEnabled,

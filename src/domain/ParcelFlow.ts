@@ -21,7 +21,7 @@ import { dieOnSqlError } from "../persistence/SqlErrors.js"
 import { Billing } from "./Billing.js"
 import { ReportAllErrors, Timestamp } from "./Catalogue.js"
 import { NotFound } from "./Errors.js"
-import { Id, IntBetween } from "./Primitives.js"
+import { Id, IntBetween, isStorableText, optionalField } from "./Primitives.js"
 
 /** The status a cancellation sets; never a flow step (flows reject it). */
 export const CANCELLED = "cancelled"
@@ -104,10 +104,10 @@ export const ParcelScan = Schema.Struct({
     Schema.minLength(1, { message: () => "must not be empty" }),
     Schema.maxLength(64, { message: () => "must be at most 64 characters" })
   ).annotations({ description: "A step of the parcel's flow" }),
-  weight_grams: Schema.optional(Dimension).annotations({ description: "DWS measured weight" }),
-  length_mm: Schema.optional(Dimension),
-  width_mm: Schema.optional(Dimension),
-  height_mm: Schema.optional(Dimension)
+  weight_grams: optionalField(Dimension).annotations({ description: "DWS measured weight" }),
+  length_mm: optionalField(Dimension),
+  width_mm: optionalField(Dimension),
+  height_mm: optionalField(Dimension)
 }).annotations({ identifier: "ParcelScan", parseOptions: ReportAllErrors })
 export type ParcelScan = typeof ParcelScan.Type
 
@@ -185,7 +185,8 @@ export class ParcelFlow extends Effect.Service<ParcelFlow>()("starmile/ParcelFlo
      * (unique per partner: several matches means several partners → 409).
      */
     const resolve = (code: string): Effect.Effect<ParcelMatch, NotFound | AmbiguousParcelCode> =>
-      Effect.flatMap(repo.findByCode(code), (matches): Effect.Effect<ParcelMatch, NotFound | AmbiguousParcelCode> => {
+      // a code PostgreSQL cannot even compare (NUL, lone surrogate) names no parcel
+      !isStorableText(code) ? Effect.fail(NotFound.of("Parcel", code)) : Effect.flatMap(repo.findByCode(code), (matches): Effect.Effect<ParcelMatch, NotFound | AmbiguousParcelCode> => {
         const byTracking = matches.find((m) => m.tracking === code)
         if (byTracking !== undefined) return Effect.succeed(byTracking)
         if (matches.length === 1) return Effect.succeed(matches[0]!)

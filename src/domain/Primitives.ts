@@ -5,16 +5,31 @@
 import { Schema } from "effect"
 import { COUNTRY_CODES, CURRENCY_CODES } from "./IsoCodes.js"
 
+/** A NUL character or an unpaired UTF-16 surrogate: PostgreSQL text (and jsonb) refuses both. */
+const UNSTORABLE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/
+
+/** Text PostgreSQL can store: checked before it reaches SQL, so it is a 422, not a 503. */
+export const isStorableText = (s: string): boolean => !UNSTORABLE.test(s)
+
+const storable = <S extends Schema.Schema<string, string, never>>(schema: S) =>
+  schema.pipe(Schema.filter((s: string) => isStorableText(s) || "must not contain NUL characters or unpaired surrogates"))
+
 /** A string of 1..max characters after trimming; stored trimmed. */
 export const RequiredText = (max: number) =>
-  Schema.Trim.pipe(
+  storable(Schema.Trim.pipe(
     Schema.minLength(1, { message: () => "must not be empty" }),
     Schema.maxLength(max, { message: () => `must be at most ${max} characters` })
-  )
+  ))
 
-/** An optional free text of at most `max` characters (empty allowed). */
+/** An optional free text of at most `max` characters (empty allowed), stored as sent. */
 export const Text = (max: number) =>
-  Schema.String.pipe(Schema.maxLength(max, { message: () => `must be at most ${max} characters` }))
+  storable(Schema.String.pipe(Schema.maxLength(max, { message: () => `must be at most ${max} characters` })))
+
+/**
+ * An optional field of a request body: absent or a valid value. Exact (not `X | undefined`), so
+ * a bad value is reported once, on its own path, without "expected undefined" noise.
+ */
+export const optionalField = <S extends Schema.Schema.All>(schema: S) => Schema.optionalWith(schema, { exact: true })
 
 export const IntBetween = (min: number, max: number) =>
   Schema.Number.pipe(
@@ -47,10 +62,17 @@ export const StatusCode = Schema.String.pipe(
 
 export const PricingTier = RequiredText(64).annotations({ description: "A region's pricing tier, e.g. \"tier_1\"" })
 
-/** A practical e-mail check: one @, a dot in the domain, no spaces. */
+/**
+ * A practical e-mail check: a local part of printable characters without spaces, `@`, a domain
+ * of dot-separated labels (letters, digits, hyphens; unicode allowed) ending in a 2+ letter TLD.
+ */
 export const Email = Schema.String.pipe(
   Schema.maxLength(254, { message: () => "must be at most 254 characters" }),
-  Schema.pattern(/^[^\s@]+@[^\s@]+\.[^\s@]+$/, { message: () => "must be a valid e-mail address" })
+  Schema.pattern(
+    /^[^\s@\u0000-\u001f"(),:;<>[\]\\]+@(?:[\p{L}\p{N}](?:[\p{L}\p{N}-]{0,61}[\p{L}\p{N}])?\.)+[\p{L}]{2,63}$/u,
+    { message: () => "must be a valid e-mail address" }
+  ),
+  Schema.filter((s) => isStorableText(s) || "must be a valid e-mail address")
 )
 
 /** A positive database id (path segment or body field). */

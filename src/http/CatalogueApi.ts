@@ -3,7 +3,7 @@ import { HttpApiEndpoint, HttpApiGroup, OpenApi } from "@effect/platform"
 import { Schema } from "effect"
 import { PartnerService, PudoKind, PudoPoint } from "../domain/Catalogue.js"
 import { Forbidden } from "../domain/Errors.js"
-import { CountryCode } from "../domain/Primitives.js"
+import { CountryCode, optionalField } from "../domain/Primitives.js"
 import { envelope } from "./Envelope.js"
 import { PartnerAuth } from "./Security.js"
 import { DataOf } from "./Schemas.js"
@@ -16,7 +16,7 @@ export class CatalogueApi extends HttpApiGroup.make("catalogue")
   )
   .add(
     HttpApiEndpoint.get("listPudoPoints", "/api/v1/pudo-points")
-      .setUrlParams(Schema.Struct({ country: Schema.optional(CountryCode), kind: Schema.optional(PudoKind) }))
+      .setUrlParams(Schema.Struct({ country: optionalField(CountryCode), kind: optionalField(PudoKind) }))
       .addSuccess(DataOf(Schema.Array(PudoPoint)))
       .annotate(OpenApi.Description, "Active PUDO points and lockers (scope services:read)")
   )

@@ -1,6 +1,7 @@
 /** Partner orders (reference "Create an order", "Update a parcel", "Cancel an order"; CONTRACT §5). */
 import { HttpApiEndpoint, HttpApiGroup, OpenApi } from "@effect/platform"
 import { Schema } from "effect"
+import { optionalField } from "../domain/Primitives.js"
 import { DestinationInvalid } from "../domain/Destination.js"
 import { Forbidden } from "../domain/Errors.js"
 import {
@@ -48,10 +49,10 @@ export class OrdersApi extends HttpApiGroup.make("orders")
   .add(
     HttpApiEndpoint.get("list", "/api/v1/orders")
       .setUrlParams(Schema.Struct({
-        limit: Schema.optional(LimitParam(MAX_PAGE_SIZE).annotations({
+        limit: optionalField(LimitParam(MAX_PAGE_SIZE).annotations({
           description: `Page size, 1..${MAX_PAGE_SIZE}, default ${DEFAULT_PAGE_SIZE}`
         })),
-        cursor: Schema.optional(Schema.String.annotations({ description: "next_cursor of the previous page" }))
+        cursor: optionalField(Schema.String.annotations({ description: "next_cursor of the previous page" }))
       }))
       .addSuccess(PageOf(OrderView))
       .annotate(

@@ -6,7 +6,7 @@ import { HttpApiEndpoint, HttpApiGroup, OpenApi } from "@effect/platform"
 import { Schema } from "effect"
 import { OperatorInvoiceLine } from "../domain/Billing.js"
 import { AmbiguousParcelCode, BackwardMove, ParcelCancelled, ParcelScan, ScannedParcel, StatusNotInFlow } from "../domain/ParcelFlow.js"
-import { Id } from "../domain/Primitives.js"
+import { Id, optionalField } from "../domain/Primitives.js"
 import { envelope } from "./Envelope.js"
 import { InvoicePageParams } from "./InvoicesApi.js"
 import { DataOf, PageOf } from "./Schemas.js"
@@ -33,7 +33,7 @@ export class ParcelFlowApi extends HttpApiGroup.make("parcelFlow")
     HttpApiEndpoint.get("listInvoices", "/operator/v1/invoices")
       .setUrlParams(Schema.Struct({
         ...InvoicePageParams.fields,
-        partner_id: Schema.optional(Schema.NumberFromString.pipe(Schema.compose(Id))).annotations({
+        partner_id: optionalField(Schema.NumberFromString.pipe(Schema.compose(Id))).annotations({
           description: "Only this partner's lines (all partners when omitted)"
         })
       }))

@@ -5,6 +5,7 @@
 import { HttpApiEndpoint, HttpApiGroup, OpenApi } from "@effect/platform"
 import { ParseResult, Schema } from "effect"
 import { Forbidden } from "../domain/Errors.js"
+import { optionalField } from "../domain/Primitives.js"
 import { AckRequest, AckResult, POOL_MAX_LIMIT, StatusEvent } from "../domain/StatusPool.js"
 import { envelope } from "./Envelope.js"
 import { DataOf, LimitParam, PageOf } from "./Schemas.js"
@@ -29,8 +30,8 @@ export class StatusPoolApi extends HttpApiGroup.make("statusPool")
   .add(
     HttpApiEndpoint.get("read", "/api/v1/status-pool")
       .setUrlParams(Schema.Struct({
-        limit: Schema.optional(LimitParam(POOL_MAX_LIMIT)).annotations({ description: "1–1000, default 100" }),
-        cursor: Schema.optional(IdCursor)
+        limit: optionalField(LimitParam(POOL_MAX_LIMIT)).annotations({ description: "1–1000, default 100" }),
+        cursor: optionalField(IdCursor)
       }))
       .addSuccess(PageOf(StatusEvent))
       .annotate(
