@@ -85,6 +85,10 @@ describe("HTTP conventions", () => {
         const token = spec.paths["/api/v1/oauth/token"].post.responses
         expect(token).toHaveProperty("401")
         expect(spec.components.schemas).not.toHaveProperty("HttpApiDecodeError")
+        const create = spec.paths["/api/v1/orders"].post
+        expect(create.responses["201"].headers).toHaveProperty("Location")
+        expect(Object.keys(create.responses).sort()).toEqual(["201", "400", "401", "403", "404", "422", "500", "503"])
+        expect(spec.paths["/api/v1/orders/{order_id}/cancel"].post.requestBody.required).toBe(false)
         expect(spec.components.schemas.ErrorEnvelope.required).toEqual(["message", "code"])
       }))
 

@@ -45,6 +45,18 @@ export class OrdersApi extends HttpApiGroup.make("orders")
           "(destination_invalid). Your order_id, item_ids and merchant_trackings must be unique across all your " +
           "orders, cancelled ones included (duplicate_reference)."
       )
+      .annotate(OpenApi.Transform, (operation) => ({
+        ...operation,
+        responses: {
+          ...operation["responses"],
+          201: {
+            ...operation["responses"]?.[201],
+            headers: {
+              Location: { description: "/api/v1/orders/{tracking} of the new order", schema: { type: "string" } }
+            }
+          }
+        }
+      }))
   )
   .add(
     HttpApiEndpoint.get("list", "/api/v1/orders")
@@ -96,6 +108,11 @@ export class OrdersApi extends HttpApiGroup.make("orders")
         "Cancels the order while every parcel is at the first step (scope orders:cancel). The body is optional. " +
           "Cancelling again answers the first cancellation unchanged; 409 once a parcel has moved."
       )
+      // the body may be omitted entirely
+      .annotate(OpenApi.Transform, (operation) => ({
+        ...operation,
+        requestBody: { ...operation["requestBody"], required: false }
+      }))
   )
   .addError(envelope(Forbidden))
   .middleware(PartnerAuth)
