@@ -14,18 +14,15 @@ import { NodeHttpServer } from "@effect/platform-node"
 import { Console, Context, Effect, Layer, Logger, LogLevel, Redacted } from "effect"
 import { fork } from "node:child_process"
 import * as crypto from "node:crypto"
-import * as fs from "node:fs"
 import { createServer } from "node:http"
 import * as os from "node:os"
-import * as path from "node:path"
 import { fileURLToPath } from "node:url"
-import pg from "pg"
 import { HttpLive } from "../src/http/Server.js"
 import { DomainLive } from "../src/index.js"
 import { OperatorTokenValue } from "../src/OperatorToken.js"
 import { pgClientLayer } from "../src/persistence/Database.js"
-import { startEmbeddedPostgres } from "../src/persistence/EmbeddedPostgres.js"
 import { runMigrations } from "../src/persistence/Migrations.js"
+import { databaseKind, scratchDatabaseUrl } from "./ScratchDatabase.js"
 
 const SECONDS = Number(process.env["BENCH_SECONDS"] ?? 10)
 const CONNECTIONS = Number(process.env["BENCH_CONNECTIONS"] ?? 10)
@@ -123,27 +120,6 @@ const inChild = (scenario: Scenario) =>
 
 // ---------------------------------------------------------------- the server (parent)
 
-const adminUrl = Effect.gen(function* () {
-  const configured = process.env["DATABASE_URL"]
-  if (configured) return configured
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "starmile-bench-pg-"))
-  fs.rmdirSync(dir)
-  yield* Effect.addFinalizer(() => Effect.sync(() => fs.rmSync(dir, { recursive: true, force: true })))
-  const server = yield* startEmbeddedPostgres({ dataDir: dir, persistent: false })
-  return Redacted.value(server.url)
-})
-
-const adminQuery = (url: string, statement: string) =>
-  Effect.promise(async () => {
-    const client = new pg.Client({ connectionString: url })
-    await client.connect()
-    try {
-      await client.query(statement)
-    } finally {
-      await client.end()
-    }
-  })
-
 const api = (base: string, method: string, route: string, token: string, body: unknown) =>
   Effect.promise(async () => {
     const response = await fetch(`${base}${route}`, {
@@ -189,13 +165,8 @@ const seed = (base: string) =>
   })
 
 const program = Effect.gen(function* () {
-  const admin = yield* adminUrl
-  const name = `starmile_bench_${crypto.randomBytes(4).toString("hex")}`
-  yield* Effect.acquireRelease(adminQuery(admin, `create database ${name}`), () =>
-    adminQuery(admin, `drop database if exists ${name} with (force)`))
-  const url = new URL(admin)
-  url.pathname = `/${name}`
-  const database = pgClientLayer(Redacted.make(url.toString())).pipe(
+  const url = yield* scratchDatabaseUrl
+  const database = pgClientLayer(url).pipe(
     Layer.tap((context) => Effect.orDie(Effect.provide(runMigrations, context)))
   )
   const app = HttpLive.pipe(
@@ -212,7 +183,7 @@ const program = Effect.gen(function* () {
   const run = crypto.randomBytes(3).toString("hex")
 
   yield* Console.log(`POST /api/v1/orders, ${SECONDS} s per scenario, ${CONNECTIONS} connections, ${os.cpus().length} CPUs, ` +
-    `database ${process.env["DATABASE_URL"] ? "DATABASE_URL server" : "embedded"}`)
+    `database ${databaseKind}`)
   const rows: Array<Figures> = []
   for (const parcels of [1, 20]) {
     rows.push(yield* inChild({ url: base, token, serviceId, parcels, seconds: SECONDS, connections: CONNECTIONS, run }))

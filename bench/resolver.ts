@@ -8,49 +8,17 @@
  *   BENCH_ORDERS=20000 npm run bench:resolver
  */
 import { SqlClient } from "@effect/sql"
-import { Console, Effect, Layer, Redacted } from "effect"
-import * as crypto from "node:crypto"
-import * as fs from "node:fs"
-import * as os from "node:os"
-import * as path from "node:path"
-import pg from "pg"
+import { Console, Effect, Layer } from "effect"
 import { formatTracking } from "../src/domain/Tracking.js"
 import { PendingMappingResolver } from "../src/jobs/PendingMappingResolver.js"
 import { pgClientLayer } from "../src/persistence/Database.js"
-import { startEmbeddedPostgres } from "../src/persistence/EmbeddedPostgres.js"
 import { runMigrations } from "../src/persistence/Migrations.js"
+import { databaseKind, scratchDatabaseUrl } from "./ScratchDatabase.js"
 
 const ORDERS = Number(process.env["BENCH_ORDERS"] ?? 100_000)
 
-const adminUrl = Effect.gen(function* () {
-  const configured = process.env["DATABASE_URL"]
-  if (configured) return configured
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "starmile-bench-pg-"))
-  fs.rmdirSync(dir)
-  yield* Effect.addFinalizer(() => Effect.sync(() => fs.rmSync(dir, { recursive: true, force: true })))
-  const server = yield* startEmbeddedPostgres({ dataDir: dir, persistent: false })
-  return Redacted.value(server.url)
-})
-
-const adminQuery = (url: string, statement: string) =>
-  Effect.promise(async () => {
-    const client = new pg.Client({ connectionString: url })
-    await client.connect()
-    try {
-      await client.query(statement)
-    } finally {
-      await client.end()
-    }
-  })
-
 const program = Effect.gen(function* () {
-  const admin = yield* adminUrl
-  const name = `starmile_bench_${crypto.randomBytes(4).toString("hex")}`
-  yield* Effect.acquireRelease(adminQuery(admin, `create database ${name}`), () =>
-    adminQuery(admin, `drop database if exists ${name} with (force)`))
-  const url = new URL(admin)
-  url.pathname = `/${name}`
-  const database = yield* Layer.build(pgClientLayer(Redacted.make(url.toString())))
+  const database = yield* Layer.build(pgClientLayer(yield* scratchDatabaseUrl))
   const resolverContext = yield* Layer.build(PendingMappingResolver.Default.pipe(Layer.provide(Layer.succeedContext(database))))
 
   yield* Effect.gen(function* () {
@@ -82,7 +50,7 @@ const program = Effect.gen(function* () {
       select o.id, ${p!.id}, 0, pt, pt, 'received', 1
         from o join unnest(${orderTrackings}::text[], ${parcelTrackings}::text[]) as x(ot, pt) on x.ot = o.tracking`
     yield* sql`analyze`
-    yield* Console.log(`seeded ${ORDERS} pending orders (1 received parcel each) in ${Date.now() - seedStart} ms`)
+    yield* Console.log(`${databaseKind}: seeded ${ORDERS} pending orders (1 received parcel each) in ${Date.now() - seedStart} ms`)
     yield* sql`insert into region_mappings (partner_id, parent_region, region, region_id) values (${p!.id}, '1', '2', ${r!.id})`
 
     const resolver = yield* PendingMappingResolver
