@@ -9,10 +9,11 @@
  */
 import { SqlClient } from "@effect/sql"
 import { Console, Effect, Layer } from "effect"
-import { formatTracking } from "../src/domain/Tracking.js"
 import { PendingMappingResolver } from "../src/jobs/PendingMappingResolver.js"
 import { pgClientLayer } from "../src/persistence/Database.js"
 import { runMigrations } from "../src/persistence/Migrations.js"
+import { mapKey, seedMinimalCatalogue } from "../test/support/MinimalCatalogue.js"
+import { insertPendingOrders } from "../test/support/PendingOrders.js"
 import { databaseKind, scratchDatabaseUrl } from "./ScratchDatabase.js"
 
 const ORDERS = Number(process.env["BENCH_ORDERS"] ?? 100_000)
@@ -24,34 +25,21 @@ const program = Effect.gen(function* () {
   yield* Effect.gen(function* () {
     yield* runMigrations
     const sql = yield* SqlClient.SqlClient
-    const [w] = yield* sql<{ id: number }>`insert into warehouses (code, name, country) values ('W', 'W', 'AZ') returning id`
-    const [p] = yield* sql<{ id: number }>`insert into partners (name) values ('P') returning id`
-    const [f] = yield* sql<{ id: number }>`insert into flows (name, steps) values ('F', '{created,received}') returning id`
-    const [s] = yield* sql<{ id: number }>`
-      insert into services (name, type, channel, origin_country, destination_country, flow_id)
-      values ('Home', 'home_delivery', 'home', 'TR', 'AZ', ${f!.id}) returning id`
-    const [r] = yield* sql<{ id: number }>`insert into regions (name, country, pricing_tier) values ('R', 'AZ', 't1') returning id`
-    yield* sql`insert into rates (service_id, currency, amount, per_kg_amount, bill_on_status)
-               values (${s!.id}, 'AZN', 3.5, 1.2, 'received')`
+    const catalogue = yield* seedMinimalCatalogue({ pricingTier: "t1", withRate: true })
 
     const seedStart = Date.now()
-    const serials = yield* sql<{ o: number; p: number }>`
-      select nextval('order_tracking_serial') as o, nextval('parcel_tracking_serial') as p from generate_series(1, ${ORDERS})`
-    const orderTrackings = serials.map((x) => formatTracking("SO", x.o, "AZ"))
-    const parcelTrackings = serials.map((x) => formatTracking("SP", x.p, "AZ"))
-    yield* sql`
-      with o as (
-        insert into orders (tracking, partner_id, warehouse_id, service_id, partner_order_id, destination_type,
-                            region_status, parent_region, region)
-        select t, ${p!.id}, ${w!.id}, ${s!.id}, 'PO-' || t, 'home_delivery', 'pending_mapping', '1', '2'
-          from unnest(${orderTrackings}::text[]) as t
-        returning id, tracking)
-      insert into parcels (order_id, partner_id, position, tracking, merchant_tracking, status, step_index)
-      select o.id, ${p!.id}, 0, pt, pt, 'received', 1
-        from o join unnest(${orderTrackings}::text[], ${parcelTrackings}::text[]) as x(ot, pt) on x.ot = o.tracking`
+    yield* insertPendingOrders({
+      partnerId: catalogue.partnerId,
+      warehouseId: catalogue.warehouseId,
+      serviceId: catalogue.serviceId,
+      parentRegion: "1",
+      region: "2",
+      count: ORDERS,
+      parcelsAt: { status: "received", stepIndex: 1 }
+    })
     yield* sql`analyze`
     yield* Console.log(`${databaseKind}: seeded ${ORDERS} pending orders (1 received parcel each) in ${Date.now() - seedStart} ms`)
-    yield* sql`insert into region_mappings (partner_id, parent_region, region, region_id) values (${p!.id}, '1', '2', ${r!.id})`
+    yield* mapKey(catalogue.partnerId, "1", "2", catalogue.regionId)
 
     const resolver = yield* PendingMappingResolver
     const start = Date.now()

@@ -2,12 +2,11 @@ import { describe, expect, it } from "@effect/vitest"
 import { SqlClient } from "@effect/sql"
 import { Effect } from "effect"
 import { Billing } from "../src/domain/Billing.js"
-import { created, setupWorkspace, tokenFor, type Workspace } from "./support/Fixtures.js"
+import { created, scan, setupWorkspace, tokenWithScopes } from "./support/Fixtures.js"
 import { clearanceOrder, createOrder } from "./support/Orders.js"
 import { cancelOrder, eventsOf, insertOrder, insertOrders, linesOf, type OrderRow } from "./support/OrderRows.js"
 import { call, operator, TestAppLive } from "./support/TestApp.js"
 
-const scan = (code: string, body: unknown) => operator("POST", `/operator/v1/parcels/${encodeURIComponent(code)}/status`, body)
 const scanOk = (code: string, body: unknown) =>
   Effect.flatMap(scan(code, body), (r) => (r.status === 200 ? Effect.succeed(r) : Effect.dieMessage(JSON.stringify(r.body))))
 const partnerInvoices = (token: string, query = "") => call("GET", `/api/v1/invoices${query}`, { token })
@@ -42,15 +41,6 @@ const markResolved = (order: OrderRow, pricingTier: string) =>
     sql`with region as (insert into regions (name, country, pricing_tier) values ('Resolved', 'AZ', ${pricingTier}) returning id)
         update orders set region_status = 'mapped', region_id = (select id from region), pricing_tier = ${pricingTier}
          where id = ${order.id}`).pipe(Effect.orDie)
-
-const tokenWithScopes = (ws: Workspace, scopes: Array<string>) =>
-  Effect.flatMap(
-    created<{ client_id: string; client_secret: string }>("POST", `/operator/v1/partners/${ws.partner.id}/credentials`, {
-      warehouse_id: ws.warehouse.id,
-      scopes
-    }),
-    (c) => tokenFor(c.client_id, c.client_secret)
-  )
 
 describe("billing", () => {
   it.layer(TestAppLive)((it) => {

@@ -1,11 +1,10 @@
 import { describe, expect, it } from "@effect/vitest"
 import { SqlClient } from "@effect/sql"
 import { Effect } from "effect"
-import { created, setupWorkspace, type Workspace } from "./support/Fixtures.js"
+import { created, scan, setupWorkspace, type Workspace } from "./support/Fixtures.js"
 import { cancelOrder, createOrderViaApi, eventsOf, insertOrder, linesOf } from "./support/OrderRows.js"
-import { call, operator, TestAppLive } from "./support/TestApp.js"
+import { call, TestAppLive } from "./support/TestApp.js"
 
-const scan = (code: string, body: unknown) => operator("POST", `/operator/v1/parcels/${encodeURIComponent(code)}/status`, body)
 
 const parcelRow = (id: number) =>
   Effect.flatMap(SqlClient.SqlClient, (sql) =>

@@ -10,6 +10,7 @@ import { JobsLive } from "../src/jobs/JobsLive.js"
 import { PendingMappingResolver } from "../src/jobs/PendingMappingResolver.js"
 import { pgClientLayer } from "../src/persistence/Database.js"
 import { runMigrations } from "../src/persistence/Migrations.js"
+import { mapKey, seedMinimalCatalogue } from "./support/MinimalCatalogue.js"
 import { insertPendingOrders } from "./support/PendingOrders.js"
 import { adminDatabaseUrl, databaseUrlFor, scopedDatabase } from "./support/TestDatabase.js"
 
@@ -21,18 +22,9 @@ const seededDatabase = Effect.gen(function* () {
   const name = yield* scopedDatabase
   const url = Redacted.make(databaseUrlFor(name))
   const setup = yield* Layer.build(pgClientLayer(url, { maxConnections: 2 }))
-  const ids = yield* Effect.gen(function* () {
-    yield* runMigrations
-    const sql = yield* SqlClient.SqlClient
-    const [w] = yield* sql<{ id: number }>`insert into warehouses (code, name, country) values ('W', 'W', 'AZ') returning id`
-    const [p] = yield* sql<{ id: number }>`insert into partners (name) values ('P') returning id`
-    const [f] = yield* sql<{ id: number }>`insert into flows (name, steps) values ('F', '{created,received}') returning id`
-    const [s] = yield* sql<{ id: number }>`
-      insert into services (name, type, channel, origin_country, destination_country, flow_id)
-      values ('Home', 'home_delivery', 'home', 'TR', 'AZ', ${f!.id}) returning id`
-    const [r] = yield* sql<{ id: number }>`insert into regions (name, country, pricing_tier) values ('R', 'AZ', 'tier_9') returning id`
-    return { warehouseId: w!.id, partnerId: p!.id, serviceId: s!.id, regionId: r!.id }
-  }).pipe(Effect.provide(setup))
+  const ids = yield* Effect.zipRight(runMigrations, seedMinimalCatalogue({ pricingTier: "tier_9" })).pipe(
+    Effect.provide(setup)
+  )
   return { name, url, setup, ...ids }
 })
 
@@ -49,12 +41,7 @@ describe("pending-mapping resolver (embedded, no HTTP)", () => {
         count: 10_000
       }).pipe(Effect.provide(db.setup))
       expect(orderIds).toHaveLength(10_000)
-      yield* Effect.provide(
-        Effect.flatMap(SqlClient.SqlClient, (sql) =>
-          sql`insert into region_mappings (partner_id, parent_region, region, region_id)
-              values (${db.partnerId}, '1', '2', ${db.regionId})`),
-        db.setup
-      )
+      yield* mapKey(db.partnerId, "1", "2", db.regionId).pipe(Effect.provide(db.setup))
       // three "instances": each its own pool and resolver, small batches so they interleave
       const instance = () =>
         Layer.build(
@@ -97,9 +84,7 @@ describe("pending-mapping resolver (embedded, no HTTP)", () => {
         )
       )
       const sql = Effect.provide(SqlClient.SqlClient, db.setup)
-      yield* Effect.flatMap(sql, (s) =>
-        s`insert into region_mappings (partner_id, parent_region, region, region_id)
-          values (${db.partnerId}, 'p', 'q', ${db.regionId})`)
+      yield* mapKey(db.partnerId, "p", "q", db.regionId).pipe(Effect.provide(db.setup))
       const resolved = yield* Effect.flatMap(sql, (s) =>
         s<{ n: number }>`select count(*) as n from orders where id in ${s.in(ids)} and region_status = 'mapped'`).pipe(
         Effect.map((rows) => rows[0]!.n),
@@ -148,8 +133,7 @@ describe("pending-mapping resolver (embedded, no HTTP)", () => {
       // it comes back; an operator maps the key; the same fiber resolves the orders
       yield* admin(`alter database ${db.name} allow_connections true`)
       const sql = yield* Effect.provide(SqlClient.SqlClient, yield* Layer.build(pgClientLayer(db.url, { maxConnections: 1 })))
-      yield* sql`insert into region_mappings (partner_id, parent_region, region, region_id)
-                 values (${db.partnerId}, 'x', 'y', ${db.regionId})`
+      yield* mapKey(db.partnerId, "x", "y", db.regionId).pipe(Effect.provideService(SqlClient.SqlClient, sql))
       const resolved = yield* sql<{ n: number }>`
         select count(*) as n from orders where id in ${sql.in(ids)} and region_status = 'mapped'`.pipe(
         Effect.map((rows) => rows[0]!.n),

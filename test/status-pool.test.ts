@@ -1,22 +1,12 @@
 import { describe, expect, it } from "@effect/vitest"
 import { SqlClient } from "@effect/sql"
 import { Effect } from "effect"
-import { created, setupWorkspace, tokenFor, type Workspace } from "./support/Fixtures.js"
+import { scan, setupWorkspace, tokenWithScopes, type Workspace } from "./support/Fixtures.js"
 import { cancelOrder, insertOrder } from "./support/OrderRows.js"
-import { call, operator, TestAppLive } from "./support/TestApp.js"
+import { call, TestAppLive } from "./support/TestApp.js"
 
-const scan = (code: string, body: unknown) => operator("POST", `/operator/v1/parcels/${encodeURIComponent(code)}/status`, body)
 const readPool = (token: string, query = "") => call("GET", `/api/v1/status-pool${query}`, { token })
 const ack = (token: string, body: unknown) => call("POST", "/api/v1/status-pool/ack", { token, body })
-
-const tokenWithScopes = (ws: Workspace, scopes: Array<string>) =>
-  Effect.flatMap(
-    created<{ client_id: string; client_secret: string }>("POST", `/operator/v1/partners/${ws.partner.id}/credentials`, {
-      warehouse_id: ws.warehouse.id,
-      scopes
-    }),
-    (c) => tokenFor(c.client_id, c.client_secret)
-  )
 
 const expect422 = (response: { status: number; body: any }, field: string) => {
   expect(response.status).toBe(422)

@@ -82,3 +82,17 @@ export const setupWorkspace = (options: { readonly country?: string; readonly co
     const workspace: Workspace = { warehouse, partner, flow, services, credential, token }
     return workspace
   })
+
+/** A token of a new credential of the workspace's partner limited to `scopes`. */
+export const tokenWithScopes = (ws: Workspace, scopes: ReadonlyArray<string>) =>
+  Effect.flatMap(
+    created<{ client_id: string; client_secret: string }>("POST", `/operator/v1/partners/${ws.partner.id}/credentials`, {
+      warehouse_id: ws.warehouse.id,
+      scopes
+    }),
+    (c) => tokenFor(c.client_id, c.client_secret)
+  )
+
+/** An operator scan of a parcel (by parcel or merchant tracking). */
+export const scan = (code: string, body: unknown) =>
+  operator("POST", `/operator/v1/parcels/${encodeURIComponent(code)}/status`, body)

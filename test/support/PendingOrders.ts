@@ -1,6 +1,7 @@
 /**
- * Seeds many home-delivery orders waiting for a region mapping, set-based (two statements
- * whatever the count), with one parcel each — for the resolver's volume and concurrency tests.
+ * Seeds many home-delivery orders waiting for a region mapping, set-based (three statements
+ * whatever the count), with one parcel each — for the resolver's volume and concurrency tests
+ * and its benchmark.
  */
 import { SqlClient } from "@effect/sql"
 import { Effect } from "effect"
@@ -15,12 +16,15 @@ export interface PendingOrdersSpec {
   readonly region: string
   readonly count: number
   readonly country?: string
+  /** Where the parcels already are in their flow (default: the first step, "created"). */
+  readonly parcelsAt?: { readonly status: string; readonly stepIndex: number }
 }
 
 export const insertPendingOrders = (spec: PendingOrdersSpec) =>
   Effect.gen(function* () {
     const sql = yield* SqlClient.SqlClient
     const country = spec.country ?? "AZ"
+    const at = spec.parcelsAt ?? { status: "created", stepIndex: 0 }
     const serials = yield* sql<{ o: number; p: number }>`
       select nextval('order_tracking_serial') as o, nextval('parcel_tracking_serial') as p
         from generate_series(1, ${spec.count})`
@@ -38,7 +42,7 @@ export const insertPendingOrders = (spec: PendingOrdersSpec) =>
       returning id`
     yield* sql`
       insert into parcels (order_id, partner_id, position, tracking, merchant_tracking, status, step_index)
-      select o.id, ${spec.partnerId}, 0, p.tracking, p.tracking, 'created', 0
+      select o.id, ${spec.partnerId}, 0, p.tracking, p.tracking, ${at.status}, ${at.stepIndex}
         from unnest(${orders.map((o) => o.id)}::bigint[], ${parcelTrackings}::text[]) as p(order_id, tracking)
         join orders o on o.id = p.order_id`
     return orders.map((o) => o.id)
