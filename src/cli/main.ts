@@ -8,7 +8,7 @@
  */
 import { NodeRuntime } from "@effect/platform-node"
 import { SqlClient } from "@effect/sql"
-import { Console, Data, Effect, Layer, Logger, LogLevel } from "effect"
+import { Console, Data, Effect, Exit, Layer, Logger, LogLevel } from "effect"
 import { isEmptyWorkspace, seedDemo } from "../DemoSeed.js"
 import { DomainLive } from "../index.js"
 import { JobRegistry, RESOLVE_PENDING_MAPPINGS, UnknownJob } from "../jobs/Jobs.js"
@@ -52,10 +52,16 @@ const commands = (
 const program = Effect.suspend(() => commands(process.argv.slice(2))).pipe(
   Effect.catchIf(
     (e): e is CliUsageError | UnknownJob => e instanceof CliUsageError || e instanceof UnknownJob,
-    (e) => Console.error(e.message).pipe(Effect.zipRight(Effect.sync(() => (process.exitCode = 2))))
+    (e) => Console.error(e.message).pipe(Effect.zipRight(Effect.sync(() => (usageExitCode = 2))))
   ),
   Effect.provide(DomainLive.pipe(Layer.provideMerge(DatabaseLive))),
   Effect.provide(Logger.minimumLogLevel(LogLevel.Warning))
 )
 
-NodeRuntime.runMain(program)
+/** 2 for a command the CLI cannot take (set after the message is printed), 1 for a failure. */
+let usageExitCode = 0
+
+NodeRuntime.runMain(program, {
+  // runs after every finalizer (the embedded database is stopped before the process exits)
+  teardown: (exit, onExit) => onExit(Exit.isSuccess(exit) ? usageExitCode : 1)
+})
