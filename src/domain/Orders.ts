@@ -93,6 +93,13 @@ const orderView = (row: OrderRow): OrderView => ({
   parcels: row.parcels.map(parcelView)
 })
 
+const cancelledView = (tracking: string, cancelledAt: Date, reason: string | null): CancelledOrder => ({
+  order_id: tracking,
+  status: "cancelled",
+  cancelled_at: cancelledAt,
+  reason
+})
+
 const productRow = (p: ProductInput): ProductRow => ({
   name: p.name,
   hs_code: p.hs_code ?? null,
@@ -278,26 +285,12 @@ export class Orders extends Effect.Service<Orders>()("starmile/Orders", {
           const order = yield* repo.lockOrder(actor.partnerId, ref)
           if (order === undefined) return yield* NotFound.of("Order", orderRef)
           // idempotent: the first cancellation stands, nothing is written again
-          if (order.cancelled_at !== null) {
-            const already: CancelledOrder = {
-              order_id: order.tracking,
-              status: "cancelled",
-              cancelled_at: order.cancelled_at,
-              reason: order.cancel_reason
-            }
-            return already
-          }
+          if (order.cancelled_at !== null) return cancelledView(order.tracking, order.cancelled_at, order.cancel_reason)
           const parcels = yield* repo.parcelStates(order.id)
           const conflict = notModifiable(order, parcels, "cancelled")
           if (conflict !== undefined) return yield* conflict
           const row = yield* repo.cancelOrder({ id: order.id, partnerId: actor.partnerId, reason })
-          const cancelled: CancelledOrder = {
-            order_id: order.tracking,
-            status: "cancelled",
-            cancelled_at: row.cancelled_at,
-            reason: row.cancel_reason
-          }
-          return cancelled
+          return cancelledView(order.tracking, row.cancelled_at, row.cancel_reason)
         }))
       })
 

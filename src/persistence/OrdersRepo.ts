@@ -64,19 +64,23 @@ export interface NewParcelRow {
   readonly products: ReadonlyArray<ProductRow>
 }
 
-export interface NewOrderRow extends DestinationColumns {
-  readonly tracking: string
-  readonly partner_id: number
-  readonly warehouse_id: number
-  readonly service_id: number
-  readonly partner_order_id: string
-  readonly region_status: RegionStatus
+/** The recipient and commercial columns an order is created with and read back. */
+export interface OrderDetailColumns {
   readonly gov_id: string | null
   readonly customer_name: string | null
   readonly customer_phone: string | null
   readonly customer_email: string | null
   readonly shipping_cost: number | null
   readonly consolidation_required: boolean
+}
+
+export interface NewOrderRow extends DestinationColumns, OrderDetailColumns {
+  readonly tracking: string
+  readonly partner_id: number
+  readonly warehouse_id: number
+  readonly service_id: number
+  readonly partner_order_id: string
+  readonly region_status: RegionStatus
   readonly first_step: string
   readonly parcels: ReadonlyArray<NewParcelRow>
 }
@@ -102,18 +106,12 @@ export interface ParcelRow {
   readonly products: ReadonlyArray<ProductRow>
 }
 
-export interface OrderRow extends DestinationColumns {
+export interface OrderRow extends DestinationColumns, OrderDetailColumns {
   readonly id: number
   readonly tracking: string
   readonly partner_order_id: string
   readonly service_id: number
   readonly region_status: RegionStatus
-  readonly gov_id: string | null
-  readonly customer_name: string | null
-  readonly customer_phone: string | null
-  readonly customer_email: string | null
-  readonly shipping_cost: number | null
-  readonly consolidation_required: boolean
   readonly created_at: Date
   readonly cancelled_at: Date | null
   readonly cancel_reason: string | null
