@@ -150,6 +150,13 @@ describe("POST /api/v1/oauth/token", () => {
         const response = yield* call("GET", "/api/v1/services", { token: ws.token })
         expect(response.status).toBe(401)
         expect(response.body.code).toBe("unauthenticated")
+        // the next token issued to the credential purges its expired ones
+        yield* tokenFor(ws.credential.client_id, ws.credential.client_secret)
+        const left = yield* sql<{ expired: number; live: number }>`
+          select count(*) filter (where expires_at < now()) as expired, count(*) filter (where expires_at > now()) as live
+            from access_tokens
+           where credential_id = (select id from credentials where client_id = ${ws.credential.client_id})`
+        expect(left[0]).toEqual({ expired: 0, live: 1 })
       }))
 
     it.effect("revoking a credential kills its tokens at once and blocks new ones", () =>

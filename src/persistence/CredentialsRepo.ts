@@ -52,8 +52,11 @@ export class CredentialsRepo extends Effect.Service<CredentialsRepo>()("starmile
             dropped as (delete from access_tokens where credential_id in (select id from revoked))
             select id from revoked`.pipe(Effect.map((rows) => rows.length > 0), dieOnSqlError),
 
+      /** Stores a token's hash; the credential's expired tokens are purged in the same statement. */
       insertToken: (t: { token_hash: string; credential_id: number; scopes: ReadonlyArray<Scope>; ttlSeconds: number }) =>
-        sql`insert into access_tokens (token_hash, credential_id, scopes, expires_at)
+        sql`with purged as (
+              delete from access_tokens where credential_id = ${t.credential_id} and expires_at < now())
+            insert into access_tokens (token_hash, credential_id, scopes, expires_at)
             values (${t.token_hash}, ${t.credential_id}, ${t.scopes as Array<string>}::text[],
                     now() + make_interval(secs => ${t.ttlSeconds}))`.pipe(Effect.asVoid, dieOnSqlError),
 
@@ -66,12 +69,7 @@ export class CredentialsRepo extends Effect.Service<CredentialsRepo>()("starmile
              where t.token_hash = ${tokenHash} and t.expires_at > now() and c.revoked_at is null`.pipe(
           Effect.map((rows) => rows[0] as unknown as TokenPrincipalRow | undefined),
           dieOnSqlError
-        ),
-
-      deleteExpiredTokens: sql`delete from access_tokens where expires_at < now() - interval '1 day'`.pipe(
-        Effect.asVoid,
-        dieOnSqlError
-      )
+        )
     }
   })
 }) {}
