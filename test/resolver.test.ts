@@ -3,7 +3,7 @@
  */
 import { describe, expect, it } from "@effect/vitest"
 import { SqlClient } from "@effect/sql"
-import { ConfigProvider, Context, Effect, Layer, Logger, Redacted } from "effect"
+import { ConfigProvider, Context, Effect, Fiber, Layer, Logger, Redacted } from "effect"
 import pg from "pg"
 import { JobRegistry } from "../src/jobs/Jobs.js"
 import { JobsLive } from "../src/jobs/JobsLive.js"
@@ -64,6 +64,45 @@ describe("pending-mapping resolver (embedded, no HTTP)", () => {
       )
       expect(left).toEqual([{ status: "mapped", tier: "tier_9", n: 10_000 }])
     }), { timeout: 120_000 })
+
+  it.scopedLive("interrupting a run (shutdown) never leaves a batch half-done", () =>
+    Effect.gen(function* () {
+      const db = yield* seededDatabase
+      yield* insertPendingOrders({
+        partnerId: db.partnerId,
+        warehouseId: db.warehouseId,
+        serviceId: db.serviceId,
+        parentRegion: "s",
+        region: "t",
+        count: 10_000
+      }).pipe(Effect.provide(db.setup))
+      yield* mapKey(db.partnerId, "s", "t", db.regionId).pipe(Effect.provide(db.setup))
+      const resolver = Context.get(
+        yield* Layer.build(
+          PendingMappingResolver.Default.pipe(
+            Layer.provide(pgClientLayer(db.url, { maxConnections: 2 })),
+            Layer.provide(config({ STARMILE_RESOLVER_BATCH_SIZE: "200" }))
+          )
+        ),
+        PendingMappingResolver
+      )
+      const sql = Effect.provide(SqlClient.SqlClient, db.setup)
+      const mapped = Effect.flatMap(sql, (s) =>
+        s<{ n: number }>`select count(*) as n from orders where region_status = 'mapped'`).pipe(
+        Effect.map((rows) => rows[0]!.n)
+      )
+      const run = yield* Effect.fork(resolver.runOnce)
+      // wait until some batches are done, then shut down in the middle of the run
+      yield* mapped.pipe(Effect.delay("5 millis"), Effect.repeat({ until: (n) => n > 0 }))
+      yield* Fiber.interrupt(run)
+      const afterInterrupt = yield* mapped
+      // whole batches only: every claimed batch was committed or rolled back as one
+      expect(afterInterrupt % 200).toBe(0)
+      expect(afterInterrupt).toBeLessThan(10_000)
+      // nothing is lost: the next run resolves the rest
+      expect(yield* resolver.runOnce).toBe(10_000 - afterInterrupt)
+      expect(yield* mapped).toBe(10_000)
+    }))
 
   it.scopedLive("the scheduled fiber resolves waiting orders without a trigger", () =>
     Effect.gen(function* () {
