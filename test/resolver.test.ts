@@ -28,18 +28,22 @@ const seededDatabase = Effect.gen(function* () {
   return { name, url, setup, ...ids }
 })
 
+/** `count` orders of the seeded partner waiting for the key (parentRegion, region). */
+const waitingOrders = (db: Effect.Effect.Success<typeof seededDatabase>, parentRegion: string, region: string, count: number) =>
+  insertPendingOrders({
+    partnerId: db.partnerId,
+    warehouseId: db.warehouseId,
+    serviceId: db.serviceId,
+    parentRegion,
+    region,
+    count
+  }).pipe(Effect.provide(db.setup))
+
 describe("pending-mapping resolver (embedded, no HTTP)", () => {
   it.scoped("three resolvers at once over 10,000 pending orders resolve each exactly once", () =>
     Effect.gen(function* () {
       const db = yield* seededDatabase
-      const orderIds = yield* insertPendingOrders({
-        partnerId: db.partnerId,
-        warehouseId: db.warehouseId,
-        serviceId: db.serviceId,
-        parentRegion: "1",
-        region: "2",
-        count: 10_000
-      }).pipe(Effect.provide(db.setup))
+      const orderIds = yield* waitingOrders(db, "1", "2", 10_000)
       expect(orderIds).toHaveLength(10_000)
       yield* mapKey(db.partnerId, "1", "2", db.regionId).pipe(Effect.provide(db.setup))
       // three "instances": each its own pool and resolver, small batches so they interleave
@@ -68,14 +72,7 @@ describe("pending-mapping resolver (embedded, no HTTP)", () => {
   it.scopedLive("interrupting a run (shutdown) never leaves a batch half-done", () =>
     Effect.gen(function* () {
       const db = yield* seededDatabase
-      yield* insertPendingOrders({
-        partnerId: db.partnerId,
-        warehouseId: db.warehouseId,
-        serviceId: db.serviceId,
-        parentRegion: "s",
-        region: "t",
-        count: 10_000
-      }).pipe(Effect.provide(db.setup))
+      yield* waitingOrders(db, "s", "t", 10_000)
       yield* mapKey(db.partnerId, "s", "t", db.regionId).pipe(Effect.provide(db.setup))
       const resolver = Context.get(
         yield* Layer.build(
@@ -107,14 +104,7 @@ describe("pending-mapping resolver (embedded, no HTTP)", () => {
   it.scopedLive("the scheduled fiber resolves waiting orders without a trigger", () =>
     Effect.gen(function* () {
       const db = yield* seededDatabase
-      const ids = yield* insertPendingOrders({
-        partnerId: db.partnerId,
-        warehouseId: db.warehouseId,
-        serviceId: db.serviceId,
-        parentRegion: "p",
-        region: "q",
-        count: 5
-      }).pipe(Effect.provide(db.setup))
+      const ids = yield* waitingOrders(db, "p", "q", 5)
       yield* Layer.build(
         JobsLive.pipe(
           Layer.provide(JobRegistry.Default),
@@ -140,14 +130,7 @@ describe("pending-mapping resolver (embedded, no HTTP)", () => {
   it.scopedLive("a tick that fails while the database refuses connections does not stop the next ticks", () =>
     Effect.gen(function* () {
       const db = yield* seededDatabase
-      const ids = yield* insertPendingOrders({
-        partnerId: db.partnerId,
-        warehouseId: db.warehouseId,
-        serviceId: db.serviceId,
-        parentRegion: "x",
-        region: "y",
-        count: 3
-      }).pipe(Effect.provide(db.setup))
+      const ids = yield* waitingOrders(db, "x", "y", 3)
       const warnings: Array<string> = []
       const capture = Logger.replace(
         Logger.defaultLogger,
