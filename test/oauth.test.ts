@@ -79,6 +79,9 @@ describe("POST /api/v1/oauth/token", () => {
         const wrongType = yield* tokenRequest({ grant_type: "client_credentials", client_id: 42, client_secret: [] })
         expect(wrongType.status).toBe(400)
         expect(wrongType.body.error).toBe("invalid_request")
+        const nul = yield* tokenRequest({ grant_type: "client_credentials", client_id: "a\u0000b", client_secret: "x" })
+        expect(nul.status).toBe(400)
+        expect(nul.body.error).toBe("invalid_request")
         const grant = yield* tokenRequest({
           grant_type: "password",
           client_id: ws.credential.client_id,
@@ -178,6 +181,8 @@ describe("POST /api/v1/oauth/token", () => {
         const unknown = yield* call("DELETE", "/operator/v1/credentials/sm_unknown", { token: "operator" })
         expect(unknown.status).toBe(404)
         expect(unknown.body.code).toBe("not_found")
+        const unstorable = yield* call("DELETE", "/operator/v1/credentials/a%00b", { token: "operator" })
+        expect(unstorable.status).toBe(404)
       }))
   })
 })

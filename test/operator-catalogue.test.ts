@@ -179,6 +179,16 @@ describe("operator catalogue API", () => {
         expect422(yield* operator("POST", "/operator/v1/rates", { ...body, currency: "ZZZ" }), "currency")
         expect422(yield* operator("POST", "/operator/v1/rates", { ...body, amount: -1 }), "amount")
         expect422(yield* operator("POST", "/operator/v1/rates", { ...body, amount: 1.234 }), "amount")
+        expect422(yield* operator("POST", "/operator/v1/rates", { ...body, amount: 0.000000001 }), "amount")
+        // two decimals are exact at every magnitude in range (not only below ~1e8)
+        const large = yield* operator("POST", "/operator/v1/rates", {
+          ...body,
+          partner_id: ws.partner.id,
+          amount: 283111816.09,
+          per_kg_amount: 603519704.67
+        })
+        expect(large.status).toBe(201)
+        expect(large.body.data).toMatchObject({ amount: 283111816.09, per_kg_amount: 603519704.67 })
         expect422(yield* operator("POST", "/operator/v1/rates", { ...body, service_id: 999999 }), "service_id")
         expect422(yield* operator("POST", "/operator/v1/rates", { ...body, partner_id: 999999 }), "partner_id")
       }))

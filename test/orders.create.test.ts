@@ -152,6 +152,15 @@ describe("POST /api/v1/orders", () => {
         expect((yield* getOrder(ws, max.order_id)).shipping_cost).toBe(1_000_000)
         const cents = yield* createOrder(ws, clearanceOrder(ws, { shipping_cost: 0.01 }))
         expect((yield* getOrder(ws, cents.order_id)).shipping_cost).toBe(0.01)
+        // less than a cent is not "none": it has more than 2 decimals (422, never a database error)
+        const tiny = yield* postOrder(ws.token, clearanceOrder(ws, { shipping_cost: 0.000000001 }))
+        expect(tiny.status).toBe(422)
+        expect(Object.keys(tiny.body.errors)).toEqual(["shipping_cost"])
+        // exact two decimals at large magnitudes
+        const large = yield* createOrder(ws, clearanceOrder(ws, {
+          parcels: [parcelBody({ products: [{ name: "Gold", declared_value: 603519704.67, currency: "USD" }] })]
+        }))
+        expect((yield* getOrder(ws, large.order_id)).parcels[0].products[0].declared_value).toBe(603519704.67)
       }))
 
     it.effect("limits at their edges are accepted: 100 parcels, 100 products, 1,000,000 grams, 1e9 declared value", () =>

@@ -18,6 +18,7 @@ import {
   UnsupportedGrantType
 } from "./Auth.js"
 import { NotFound, Unauthenticated } from "./Errors.js"
+import { isStorableText } from "./Primitives.js"
 
 /** The raw token request: JSON or form fields, not yet validated (RFC 6749 errors, not 422). */
 export interface TokenRequest {
@@ -44,7 +45,7 @@ export class Credentials extends Effect.Service<Credentials>()("starmile/Credent
     const ttlSeconds = yield* TokenTtlSeconds
 
     const stringParam = (value: unknown, name: string) =>
-      typeof value === "string" && value.length > 0 && value.length <= 1024
+      typeof value === "string" && value.length > 0 && value.length <= 1024 && isStorableText(value)
         ? Effect.succeed(value)
         : Effect.fail(new InvalidRequest({ message: `The "${name}" parameter is missing or invalid.` }))
 
@@ -74,7 +75,9 @@ export class Credentials extends Effect.Service<Credentials>()("starmile/Credent
         }),
 
       revoke: (clientId: string) =>
-        Effect.flatMap(repo.revoke(clientId), (found) => found ? Effect.void : Effect.fail(NotFound.of("Credential", clientId))),
+        (isStorableText(clientId) ? repo.revoke(clientId) : Effect.succeed(false)).pipe(
+          Effect.flatMap((found) => found ? Effect.void : Effect.fail(NotFound.of("Credential", clientId)))
+        ),
 
       issueToken: (request: TokenRequest) =>
         Effect.gen(function* () {

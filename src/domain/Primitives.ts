@@ -42,7 +42,8 @@ export const Money = (min: number, max: number) =>
   Schema.Number.pipe(
     Schema.finite({ message: () => "must be a finite number" }),
     Schema.between(min, max, { message: () => `must be between ${min} and ${max}` }),
-    Schema.filter((n) => Math.abs(Math.round(n * 100) - n * 100) < 1e-6 || "must have at most 2 decimals")
+    // exact at every magnitude in range (a fixed tolerance on n × 100 is not, above ~1e8)
+    Schema.filter((n) => Number(n.toFixed(2)) === n || "must have at most 2 decimals")
   )
 
 export const CountryCode = Schema.String.pipe(
