@@ -4,7 +4,7 @@ import { Effect } from "effect"
 import { created, setupWorkspace, type Workspace } from "./support/Fixtures.js"
 import { createOrder, getOrder, homeOrder } from "./support/Orders.js"
 import { insertPendingOrders } from "./support/PendingOrders.js"
-import { operator, TestAppLive } from "./support/TestApp.js"
+import { call, operator, TestAppLive } from "./support/TestApp.js"
 
 const region = (name: string, tier: string) =>
   created<{ id: number; pricing_tier: string }>("POST", "/operator/v1/regions", { name, country: "AZ", pricing_tier: tier })
@@ -65,6 +65,24 @@ describe("region mapping and the pending-mapping resolver", () => {
         }
         // another key of the same parent stays pending
         for (const row of yield* orderRows(other)) expect(row.region_status).toBe("pending_mapping")
+      }))
+
+    it.effect("a cancelled order no longer waits: not listed, not resolved", () =>
+      Effect.gen(function* () {
+        const ws = yield* setupWorkspace()
+        const r = yield* region("Cancelled key", "tier_1")
+        const order = yield* createOrder(ws, homeOrder(ws, { parent_region: "C", region: "X" }))
+        const cancelled = yield* call("POST", `/api/v1/orders/${order.order_id}/cancel`, { token: ws.token, body: {} })
+        expect(cancelled.status).toBe(200)
+        const keys = yield* operator("GET", "/operator/v1/region-mappings/pending")
+        expect(keys.body.data.filter((k: { partner_id: number }) => k.partner_id === ws.partner.id)).toEqual([])
+        const saved = yield* operator("PUT", `/operator/v1/partners/${ws.partner.id}/region-mappings`, {
+          parent_region: "C",
+          region: "X",
+          region_id: r.id
+        })
+        expect(saved.body.data.resolved_orders).toBe(0)
+        expect((yield* getOrder(ws, order.order_id)).region_status).toBe("pending_mapping")
       }))
 
     it.effect("the same leaf code under two parents maps to two regions", () =>

@@ -1,9 +1,10 @@
 /**
  * Region mapping (CONTRACT §7): per partner, the key (parent_region, region) — the partner's
  * own codes, trimmed — maps to one Starmile region. Saving a mapping resolves that key's
- * waiting orders at once, so the operator sees the effect immediately; a re-mapping only
- * affects orders still waiting (resolved orders keep the region they got).
+ * waiting orders at once, in the same transaction, so the operator sees the effect immediately;
+ * a re-mapping only affects orders still waiting (resolved orders keep the region they got).
  */
+import { SqlClient } from "@effect/sql"
 import { Effect } from "effect"
 import { PendingMappingResolver } from "../jobs/PendingMappingResolver.js"
 import { CatalogueRepo } from "../persistence/CatalogueRepo.js"
@@ -21,6 +22,7 @@ export interface SavedMapping extends RegionMapping {
 export class RegionMappings extends Effect.Service<RegionMappings>()("starmile/RegionMappings", {
   dependencies: [RegionMappingsRepo.Default, CatalogueRepo.Default, CatalogueService.Default, PendingMappingResolver.Default],
   effect: Effect.gen(function* () {
+    const sql = yield* SqlClient.SqlClient
     const repo = yield* RegionMappingsRepo
     const catalogueRepo = yield* CatalogueRepo
     const catalogue = yield* CatalogueService
@@ -32,17 +34,22 @@ export class RegionMappings extends Effect.Service<RegionMappings>()("starmile/R
           yield* catalogue.requirePartner(partnerId)
           const region = yield* catalogueRepo.findRegion(input.region_id)
           if (region === undefined) return yield* ValidationFailed.at("region_id", `region ${input.region_id} does not exist`)
-          const mapping = yield* repo.upsert({
-            partner_id: partnerId,
-            parent_region: input.parent_region,
-            region: input.region,
-            region_id: input.region_id
-          }).pipe(dieOnSqlError)
-          const resolved = yield* resolver.resolveKey({
-            partnerId,
-            parentRegion: input.parent_region,
-            region: input.region
-          }).pipe(dieOnSqlError)
+          // the mapping and the resolution of its waiting orders commit together (each resolver
+          // batch is a savepoint inside this transaction), so a failure leaves neither
+          const { mapping, resolved } = yield* sql.withTransaction(Effect.gen(function* () {
+            const mapping = yield* repo.upsert({
+              partner_id: partnerId,
+              parent_region: input.parent_region,
+              region: input.region,
+              region_id: input.region_id
+            })
+            const resolved = yield* resolver.resolveKey({
+              partnerId,
+              parentRegion: input.parent_region,
+              region: input.region
+            })
+            return { mapping, resolved }
+          })).pipe(dieOnSqlError)
           const saved: SavedMapping = { ...mapping, resolved_orders: resolved }
           return saved
         }),

@@ -13,7 +13,7 @@ import { PendingMappingResolver } from "./PendingMappingResolver.js"
 
 export const RESOLVE_PENDING_MAPPINGS = "resolve-pending-mappings"
 
-export type JobTrigger = "schedule" | "http" | "cli" | "mapping"
+export type JobTrigger = "schedule" | "http" | "cli"
 
 export interface JobDefinition {
   readonly name: string
@@ -82,9 +82,12 @@ export class JobRegistry extends Effect.Service<JobRegistry>()("starmile/JobRegi
         : Effect.succeed(job)
     }
 
+    /** Records a start; runs older than a week are pruned in the same statement. */
     const recordStart = (job: string, trigger: JobTrigger) =>
-      sql<{ id: number }>`insert into job_runs (job, instance_id, trigger) values (${job}, ${instanceId}, ${trigger})
-                          returning id`.pipe(Effect.map((rows) => rows[0]!.id))
+      sql<{ id: number }>`
+        with pruned as (delete from job_runs where job = ${job} and started_at < now() - interval '7 days')
+        insert into job_runs (job, instance_id, trigger) values (${job}, ${instanceId}, ${trigger})
+        returning id`.pipe(Effect.map((rows) => rows[0]!.id))
 
     const recordEnd = (id: number, exit: Exit.Exit<number, unknown>) =>
       Exit.isSuccess(exit)
@@ -112,7 +115,8 @@ export class JobRegistry extends Effect.Service<JobRegistry>()("starmile/JobRegi
     const status = Effect.gen(function* () {
       const rows = yield* sql<LastRunRow>`
         select distinct on (job) job, started_at, finished_at, outcome, trigger, resolved, error,
-               (select max(started_at) from job_runs s where s.job = r.job and s.trigger = 'schedule') as last_scheduled_at
+               (select started_at from job_runs s where s.job = r.job and s.trigger = 'schedule'
+                 order by id desc limit 1) as last_scheduled_at
           from job_runs r
          where job in ${sql.in(jobs.map((j) => j.name))}
          order by job, id desc`

@@ -7,12 +7,11 @@
 import { Migrator, SqlClient } from "@effect/sql"
 import { Effect } from "effect"
 import m0001 from "./migrations/0001_schema.js"
-import m0002 from "./migrations/0002_invoice_amount_range.js"
 
 const MIGRATIONS_TABLE = "effect_sql_migrations"
 
 const migrate = Migrator.make({})({
-  loader: Migrator.fromRecord({ "0001_schema": m0001, "0002_invoice_amount_range": m0002 }),
+  loader: Migrator.fromRecord({ "0001_schema": m0001 }),
   table: MIGRATIONS_TABLE
 })
 

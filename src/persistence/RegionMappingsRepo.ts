@@ -2,7 +2,7 @@
  * SQL for region mappings and the pending-mapping resolution. Resolution is set-based: one
  * statement claims a batch of pending orders whose key is mapped (`FOR UPDATE SKIP LOCKED`, so
  * concurrent resolvers take disjoint batches and each order is resolved exactly once) and
- * updates them.
+ * updates them. Cancelled orders neither wait nor resolve.
  */
 import { SqlClient } from "@effect/sql"
 import { Effect } from "effect"
@@ -42,7 +42,7 @@ export class RegionMappingsRepo extends Effect.Service<RegionMappingsRepo>()("st
       listPending: sql<PendingKey>`
         select partner_id, parent_region, region, count(*)::int as waiting_orders, min(created_at) as oldest_order_at
           from orders
-         where region_status = 'pending_mapping'
+         where region_status = 'pending_mapping' and cancelled_at is null
          group by partner_id, parent_region, region
          order by min(created_at), partner_id, parent_region, region`,
 
@@ -51,19 +51,25 @@ export class RegionMappingsRepo extends Effect.Service<RegionMappingsRepo>()("st
        * in one statement. Returns the resolved order ids.
        */
       resolveBatch: (limit: number, key?: MappingKey) =>
+        // Driven from the mappings: for each mapped key, its waiting orders come from the partial
+        // index orders_pending_mapping (LATERAL ... LIMIT cannot be flattened, so the plan does
+        // not depend on the statistics of `orders`, which go stale as batches resolve).
         sql<{ id: number }>`
           with batch as (
             select o.id, m.region_id, r.pricing_tier
-              from orders o
-              join region_mappings m
-                on m.partner_id = o.partner_id and m.parent_region = o.parent_region and m.region = o.region
+              from region_mappings m
               join regions r on r.id = m.region_id
-             where o.region_status = 'pending_mapping'
-               ${key === undefined ? sql`` : sql`and o.partner_id = ${key.partnerId}
-                 and o.parent_region = ${key.parentRegion} and o.region = ${key.region}`}
-             order by o.id
-             limit ${limit}
-               for update of o skip locked)
+              cross join lateral (
+                select o.id from orders o
+                 where o.partner_id = m.partner_id and o.parent_region = m.parent_region
+                   and o.region = m.region
+                   and o.region_status = 'pending_mapping' and o.cancelled_at is null
+                 order by o.id
+                 limit ${limit}
+                   for update skip locked) o
+             where ${key === undefined ? sql`true` : sql`m.partner_id = ${key.partnerId}
+               and m.parent_region = ${key.parentRegion} and m.region = ${key.region}`}
+             limit ${limit})
           update orders o
              set region_status = 'mapped', region_id = b.region_id, pricing_tier = b.pricing_tier, updated_at = now()
             from batch b

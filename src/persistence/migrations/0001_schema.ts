@@ -50,7 +50,8 @@ create table access_tokens (
   expires_at     timestamptz not null,
   created_at     timestamptz not null default now()
 );
-create index access_tokens_expiry on access_tokens (expires_at);
+-- a token request purges its credential's expired tokens; revoke deletes a credential's tokens
+create index access_tokens_by_credential on access_tokens (credential_id, expires_at);
 
 create table flows (
   id          bigint generated always as identity primary key,
@@ -166,8 +167,9 @@ create table orders (
   check ((destination_type = 'pudo_delivery') = (pudo_id is not null))
 );
 create index orders_newest_first on orders (partner_id, id desc);
+-- the resolver probes this per mapped key; cancelled orders never wait
 create index orders_pending_mapping on orders (partner_id, parent_region, region, id)
-  where region_status = 'pending_mapping';
+  where region_status = 'pending_mapping' and cancelled_at is null;
 
 create table parcels (
   id                      bigint generated always as identity primary key,
@@ -195,7 +197,6 @@ create table parcels (
   constraint parcels_merchant_tracking_unique unique (partner_id, merchant_tracking),
   unique (order_id, position)
 );
-create index parcels_by_order on parcels (order_id, position);
 create index parcels_by_merchant_tracking on parcels (merchant_tracking);
 
 -- Forward-only moves: a parcel never goes back in its flow, and a cancelled parcel never moves.
@@ -236,7 +237,6 @@ create table status_events (
   acknowledged_at  timestamptz
 );
 create index status_pool_unacknowledged on status_events (partner_id, id) where acknowledged_at is null;
-create index status_events_by_parcel on status_events (parcel_id);
 
 create table invoice_lines (
   id            bigint generated always as identity primary key,
@@ -246,7 +246,8 @@ create table invoice_lines (
   rate_id       bigint not null references rates,
   status        text not null,
   currency      text not null check (currency ~ '^[A-Z]{3}$'),
-  amount        numeric(14,2) not null check (amount >= 0),
+  -- up to 1e9 + 1e9 × 1000 kg: the largest line a rate and a parcel weight allow
+  amount        numeric(16,2) not null check (amount >= 0),
   weight_grams  integer not null check (weight_grams >= 0),
   created_at    timestamptz not null default now(),
   constraint invoice_lines_parcel_rate_unique unique (parcel_id, rate_id)
@@ -257,7 +258,7 @@ create table job_runs (
   id             bigint generated always as identity primary key,
   job            text not null,
   instance_id    text not null,
-  trigger        text not null check (trigger in ('schedule','http','cli','mapping')),
+  trigger        text not null check (trigger in ('schedule','http','cli')),
   started_at     timestamptz not null default now(),
   finished_at    timestamptz,
   outcome        text check (outcome in ('succeeded','failed')),
@@ -265,5 +266,6 @@ create table job_runs (
   error          text
 );
 create index job_runs_latest on job_runs (job, id desc);
+create index job_runs_latest_by_trigger on job_runs (job, trigger, id desc);
 `)
 })
