@@ -1,7 +1,8 @@
 /**
  * The demo workspace of CONTRACT §9, built through the domain services (the same rules as the
  * operator API): a warehouse, a partner and its credential, one service of each type, regions
- * with one mapping and one unmapped key, PUDO points and lockers, rates.
+ * with one mapping and one unmapped key (with a demo order waiting on it), PUDO points and
+ * lockers, rates.
  * The credential's secret can only be shown once, so it is kept in the data directory for the
  * start-up banner of later runs (embedded, local-only mode).
  */
@@ -12,6 +13,7 @@ import * as path from "node:path"
 import { DataDir } from "./AppConfig.js"
 import { CatalogueService } from "./domain/CatalogueService.js"
 import { Credentials } from "./domain/Credentials.js"
+import { Orders } from "./domain/Orders.js"
 import { RegionMappings } from "./domain/RegionMappings.js"
 
 export interface DemoCredentials {
@@ -30,10 +32,34 @@ export const readDemoCredentials = Effect.flatMap(demoFile, (file) =>
 export const isEmptyWorkspace = Effect.flatMap(SqlClient.SqlClient, (sql) =>
   sql`select count(*) as n from warehouses`.pipe(Effect.map((rows) => Number(rows[0]?.["n"] ?? 0) === 0), Effect.orDie))
 
-export const seedDemo = Effect.gen(function* () {
+/** Arbitrary constant key for pg_advisory_xact_lock: "starmile demo seed". */
+const DEMO_SEED_LOCK_KEY = 741_852_964
+
+/**
+ * Seeds the demo workspace into a database that has none: one transaction under an advisory
+ * lock, so a failure leaves nothing half-seeded and two instances starting at once seed once.
+ * The credentials file is written after the commit. Returns the credentials when it seeded.
+ */
+export const seedDemoIfEmpty = Effect.gen(function* () {
+  const sql = yield* SqlClient.SqlClient
+  const seeded = yield* sql.withTransaction(Effect.gen(function* () {
+    yield* sql`select pg_advisory_xact_lock(${DEMO_SEED_LOCK_KEY})`
+    return (yield* isEmptyWorkspace) ? yield* seedWorkspace : undefined
+  })).pipe(Effect.orDie)
+  if (seeded === undefined) return undefined
+  const file = yield* demoFile
+  yield* Effect.sync(() => {
+    fs.mkdirSync(path.dirname(file), { recursive: true })
+    fs.writeFileSync(file, JSON.stringify(seeded, null, 2) + "\n", { mode: 0o600 })
+  })
+  return seeded
+}).pipe(Effect.withSpan("seedDemoIfEmpty"))
+
+const seedWorkspace = Effect.gen(function* () {
   const catalogue = yield* CatalogueService
   const credentials = yield* Credentials
   const mappings = yield* RegionMappings
+  const orders = yield* Orders
 
   const warehouse = yield* catalogue.createWarehouse({ code: "GYD-HUB", name: "Baku hub", country: "AZ" })
   const partner = yield* catalogue.createPartner({ name: "Demo Merchant" })
@@ -113,8 +139,19 @@ export const seedDemo = Effect.gen(function* () {
     bill_on_status: "received"
   })
 
-  // The partner's own region codes: ("1","2") is mapped to Nasimi; ("2","7") is left unmapped.
+  // The partner's own region codes: ("1","2") is mapped to Nasimi; ("2","7") is not mapped, and
+  // one demo order waits on it, so the operator's pending list has something to map.
   yield* mappings.save(partner.id, { parent_region: "1", region: "2", region_id: nasimi.id })
+  yield* orders.create(
+    { partnerId: partner.id, warehouseId: warehouse.id, warehouseCountry: warehouse.country },
+    {
+      service_id: home.id,
+      order_id: "DEMO-PENDING-1",
+      parent_region: "2",
+      region: "7",
+      parcels: [{ item_id: "DEMO-PKG-1", weight_grams: 800, products: [{ name: "Book" }] }]
+    }
+  )
 
   const credential = yield* credentials.create(partner.id, { warehouse_id: warehouse.id })
   const demo: DemoCredentials = {
@@ -123,10 +160,5 @@ export const seedDemo = Effect.gen(function* () {
     partner_id: partner.id,
     warehouse_id: warehouse.id
   }
-  const file = yield* demoFile
-  yield* Effect.sync(() => {
-    fs.mkdirSync(path.dirname(file), { recursive: true })
-    fs.writeFileSync(file, JSON.stringify(demo, null, 2) + "\n", { mode: 0o600 })
-  })
   return demo
-}).pipe(Effect.withSpan("seedDemo"))
+})

@@ -8,7 +8,7 @@ import { Effect, Layer, Logger, Redacted } from "effect"
 import { createServer } from "node:http"
 import { AppLogLevel, Port, ServiceConfig } from "./AppConfig.js"
 import { demoBanner } from "./Banner.js"
-import { isEmptyWorkspace, readDemoCredentials, seedDemo } from "./DemoSeed.js"
+import { readDemoCredentials, seedDemoIfEmpty } from "./DemoSeed.js"
 import { HttpLive } from "./http/Server.js"
 import { DomainLive } from "./index.js"
 import { JobsLive } from "./jobs/JobsLive.js"
@@ -20,10 +20,7 @@ const DemoLive = Layer.effectDiscard(
   Effect.gen(function* () {
     const info = yield* DatabaseInfo
     if (!info.embedded) return
-    if (yield* isEmptyWorkspace) {
-      yield* seedDemo
-      yield* Effect.logInfo("demo workspace seeded")
-    }
+    if ((yield* seedDemoIfEmpty) !== undefined) yield* Effect.logInfo("demo workspace seeded")
     const demo = yield* readDemoCredentials
     if (demo === undefined) return
     const port = yield* Port

@@ -5,7 +5,7 @@ import { execFile } from "node:child_process"
 import * as fs from "node:fs"
 import * as os from "node:os"
 import * as path from "node:path"
-import { isEmptyWorkspace, seedDemo } from "../src/DemoSeed.js"
+import { isEmptyWorkspace, seedDemoIfEmpty } from "../src/DemoSeed.js"
 import { tokenFor } from "./support/Fixtures.js"
 import { call, TestAppLive } from "./support/TestApp.js"
 import { databaseUrlFor, scopedDatabase } from "./support/TestDatabase.js"
@@ -33,7 +33,11 @@ describe("demo workspace", () => {
     it.effect("seeds an empty database with everything CONTRACT §9 lists, usable at once", () =>
       Effect.gen(function* () {
         expect(yield* isEmptyWorkspace).toBe(true)
-        const demo = yield* seedDemo
+        // two starts at once seed once
+        const [first, second] = yield* Effect.all([seedDemoIfEmpty, seedDemoIfEmpty], { concurrency: 2 })
+        const demo = first ?? second
+        expect([first, second].filter((d) => d !== undefined)).toHaveLength(1)
+        if (demo === undefined) return expect.fail("nothing seeded")
         expect(yield* isEmptyWorkspace).toBe(false)
         const sql = yield* SqlClient.SqlClient
         const types = yield* sql<{ type: string; channel: string | null }>`
@@ -45,6 +49,10 @@ describe("demo workspace", () => {
         expect(kinds.map((k) => k.kind)).toEqual(["locker", "pudo"])
         const mappings = yield* sql<{ n: number }>`select count(*) as n from region_mappings`
         expect(mappings[0]!.n).toBe(1)
+        // the unmapped key has a demo order waiting on it
+        const pending = yield* sql<{ parent_region: string; region: string }>`
+          select parent_region, region from orders where region_status = 'pending_mapping'`
+        expect(pending).toEqual([{ parent_region: "2", region: "7" }])
         const rates = yield* sql<{ n: number }>`select count(distinct service_id) as n from rates`
         expect(rates[0]!.n).toBe(types.length)
         // the saved credential works, and sees every demo service

@@ -9,7 +9,7 @@
 import { NodeRuntime } from "@effect/platform-node"
 import { SqlClient } from "@effect/sql"
 import { Console, Data, Effect, Exit, Layer, Logger, LogLevel } from "effect"
-import { isEmptyWorkspace, seedDemo } from "../DemoSeed.js"
+import { seedDemoIfEmpty } from "../DemoSeed.js"
 import { DomainLive } from "../index.js"
 import { JobRegistry, RESOLVE_PENDING_MAPPINGS, UnknownJob } from "../jobs/Jobs.js"
 import { DatabaseLive } from "../persistence/Database.js"
@@ -31,8 +31,8 @@ const commands = (
       return Console.log("migrations applied")
     case "seed-demo":
       return Effect.gen(function* () {
-        if (!(yield* isEmptyWorkspace)) return yield* Console.log("the database already has a workspace; nothing seeded")
-        const demo = yield* seedDemo
+        const demo = yield* seedDemoIfEmpty
+        if (demo === undefined) return yield* Console.log("the database already has a workspace; nothing seeded")
         yield* Console.log(`demo workspace seeded: client_id=${demo.client_id} client_secret=${demo.client_secret}`)
       })
     case "run": {
