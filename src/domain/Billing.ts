@@ -1,7 +1,8 @@
 /**
  * Rates and invoices (CONTRACT §7).
  *
- * Pure rules (mirrored exactly by the one SQL statement in InvoicesRepo.raiseDue):
+ * The rules, applied by ONE set-based SQL statement (InvoicesRepo.raiseDue) so that any number
+ * of parcels is billed in one round trip; the HTTP tests in test/invoices.test.ts pin each one:
  * - the applicable rate for an order is the most specific match for its service:
  *   partner-specific before default, then exact pricing tier before "any tier"
  *   (an order without a tier — not_applicable — only matches "any tier" rates);
@@ -20,66 +21,6 @@ import { Effect, Schema } from "effect"
 import { InvoicesRepo } from "../persistence/InvoicesRepo.js"
 import { Timestamp } from "./Catalogue.js"
 import { Id } from "./Primitives.js"
-
-/** The billing status of a freshly raised line. Nothing settles lines yet. */
-export const OPEN = "open"
-
-// ---------------------------------------------------------------- pure rules
-
-export interface RateChoice {
-  readonly partner_id: number | null
-  readonly pricing_tier: string | null
-}
-
-export interface OrderBilling {
-  readonly partnerId: number
-  /** null for not_applicable orders (and pending ones, which are not billed anyway). */
-  readonly pricingTier: string | null
-}
-
-export const rateMatches = (rate: RateChoice, order: OrderBilling): boolean =>
-  (rate.partner_id === null || rate.partner_id === order.partnerId) &&
-  (rate.pricing_tier === null || (order.pricingTier !== null && rate.pricing_tier === order.pricingTier))
-
-/** 0 = partner + tier, 1 = partner + any tier, 2 = default + tier, 3 = default + any tier. */
-export const specificity = (rate: RateChoice): number => (rate.partner_id === null ? 2 : 0) + (rate.pricing_tier === null ? 1 : 0)
-
-/** The most specific matching rate of the order's service (rates given are that service's). */
-export const mostSpecificRate = <R extends RateChoice>(rates: ReadonlyArray<R>, order: OrderBilling): R | undefined => {
-  let best: R | undefined
-  for (const rate of rates) {
-    if (rateMatches(rate, order) && (best === undefined || specificity(rate) < specificity(best))) best = rate
-  }
-  return best
-}
-
-/** The weight a charge is computed on: measured, else declared, else 0. */
-export const billableWeightGrams = (measured: number | null | undefined, declared: number | null | undefined): number =>
-  measured ?? declared ?? 0
-
-/** Started kilograms: 0 g → 0, 1 g → 1, 1000 g → 1, 1001 g → 2. */
-export const chargeableKg = (weightGrams: number): number => Math.ceil(weightGrams / 1000)
-
-/** `amount + per_kg_amount × ceil(kg)`, computed in integer cents (inputs have at most 2 decimals). */
-export const chargeFor = (
-  rate: { readonly amount: number; readonly per_kg_amount: number | null },
-  weightGrams: number
-): number => {
-  const cents = Math.round(rate.amount * 100) + Math.round((rate.per_kg_amount ?? 0) * 100) * chargeableKg(weightGrams)
-  return cents / 100
-}
-
-/** Is a parcel at `stepIndex` due for a rate billing on `billOnStatus`? */
-export const isDue = (
-  steps: ReadonlyArray<string>,
-  parcel: { readonly status: string; readonly stepIndex: number },
-  billOnStatus: string
-): boolean => {
-  const billIndex = steps.indexOf(billOnStatus)
-  return parcel.status !== "cancelled" && billIndex >= 0 && parcel.stepIndex >= billIndex
-}
-
-export const isBillable = (order: { readonly regionStatus: string }): boolean => order.regionStatus !== "pending_mapping"
 
 // ---------------------------------------------------------------- wire shapes
 

@@ -53,7 +53,7 @@ export const Reference = (max: number) =>
   )
 
 /** Declared weights and dimensions: integers 0..1,000,000. */
-const Measure = IntBetween(0, MAX_MEASURE)
+export const Measure = IntBetween(0, MAX_MEASURE)
 
 const Currency = CurrencyCode.annotations({ arbitrary: () => (fc) => fc.constantFrom(...CURRENCY_CODES) })
 
@@ -182,7 +182,18 @@ export const Measured = Schema.Struct({
   length_mm: Nullable(Schema.Number),
   width_mm: Nullable(Schema.Number),
   height_mm: Nullable(Schema.Number)
-}).annotations({ identifier: "Measured", description: "The hub's DWS measurement" })
+}).annotations({ identifier: "Measured", description: "The hub's DWS measurement, null before the first one" })
+
+/** DWS fields sent with a scan; absent fields keep their previous measured value. */
+export interface Measurement {
+  readonly weight_grams?: number | undefined
+  readonly length_mm?: number | undefined
+  readonly width_mm?: number | undefined
+  readonly height_mm?: number | undefined
+}
+
+export const hasMeasurement = (m: Measurement): boolean =>
+  m.weight_grams !== undefined || m.length_mm !== undefined || m.width_mm !== undefined || m.height_mm !== undefined
 
 export const ParcelView = Schema.Struct({
   parcel_id: Schema.String.annotations({ description: "The parcel's Starmile tracking number" }),

@@ -21,7 +21,8 @@ import { dieOnSqlError } from "../persistence/SqlErrors.js"
 import { Billing } from "./Billing.js"
 import { ReportAllErrors, Timestamp } from "./Catalogue.js"
 import { NotFound } from "./Errors.js"
-import { Id, IntBetween, isStorableText, optionalField } from "./Primitives.js"
+import { hasMeasurement, Measure, Measured } from "./Order.js"
+import { Id, isStorableText, optionalField } from "./Primitives.js"
 
 /** The status a cancellation sets; never a flow step (flows reject it). */
 export const CANCELLED = "cancelled"
@@ -96,7 +97,6 @@ export const decideMove = (
 
 // ---------------------------------------------------------------- wire shapes
 
-const Dimension = IntBetween(0, 1_000_000)
 
 /** `POST /operator/v1/parcels/{code}/status`. */
 export const ParcelScan = Schema.Struct({
@@ -104,29 +104,13 @@ export const ParcelScan = Schema.Struct({
     Schema.minLength(1, { message: () => "must not be empty" }),
     Schema.maxLength(64, { message: () => "must be at most 64 characters" })
   ).annotations({ description: "A step of the parcel's flow" }),
-  weight_grams: optionalField(Dimension).annotations({ description: "DWS measured weight" }),
-  length_mm: optionalField(Dimension),
-  width_mm: optionalField(Dimension),
-  height_mm: optionalField(Dimension)
+  weight_grams: optionalField(Measure).annotations({ description: "DWS measured weight" }),
+  length_mm: optionalField(Measure),
+  width_mm: optionalField(Measure),
+  height_mm: optionalField(Measure)
 }).annotations({ identifier: "ParcelScan", parseOptions: ReportAllErrors })
 export type ParcelScan = typeof ParcelScan.Type
 
-export interface Measurement {
-  readonly weight_grams?: number | undefined
-  readonly length_mm?: number | undefined
-  readonly width_mm?: number | undefined
-  readonly height_mm?: number | undefined
-}
-
-export const hasMeasurement = (m: Measurement): boolean =>
-  m.weight_grams !== undefined || m.length_mm !== undefined || m.width_mm !== undefined || m.height_mm !== undefined
-
-export const Measured = Schema.Struct({
-  weight_grams: Schema.NullOr(Schema.Number),
-  length_mm: Schema.NullOr(Schema.Number),
-  width_mm: Schema.NullOr(Schema.Number),
-  height_mm: Schema.NullOr(Schema.Number)
-}).annotations({ identifier: "Measured", description: "The hub's DWS measurement, null before the first one" })
 
 /** The parcel after a scan. */
 export const ScannedParcel = Schema.Struct({

@@ -82,6 +82,3 @@ export const Id = Schema.Number.pipe(
   Schema.positive({ message: () => "must be a positive id" }),
   Schema.lessThanOrEqualTo(Number.MAX_SAFE_INTEGER)
 )
-
-/** A positive id taken from a path segment. */
-export const IdFromPath = Schema.NumberFromString.pipe(Schema.compose(Id))

@@ -3,14 +3,11 @@
  * digit, 2-letter country of the warehouse (`SO000000120AZ`). Serials come from database
  * sequences, so instances never collide; this module only formats and checks.
  */
-import { Schema } from "effect"
-
 const WEIGHTS = [8, 6, 4, 2, 3, 5, 9, 7] as const
 
 export type TrackingPrefix = "SO" | "SP"
 export const ORDER_PREFIX: TrackingPrefix = "SO"
 export const PARCEL_PREFIX: TrackingPrefix = "SP"
-export const MAX_SERIAL = 99_999_999
 
 /** S10 check digit: 11 − (Σ digit × weight mod 11); 10 → 0, 11 → 5. */
 export const checkDigit = (serial8: string): number => {
@@ -31,8 +28,3 @@ export const isValidTracking = (value: string): boolean => {
   const match = S10.exec(value)
   return match !== null && checkDigit(match[2]!) === Number(match[3])
 }
-
-export const TrackingNumber = Schema.String.pipe(
-  Schema.filter((s) => isValidTracking(s) || "must be an S10 tracking number"),
-  Schema.annotations({ identifier: "TrackingNumber", examples: ["SO000000120AZ"] })
-)

@@ -376,7 +376,7 @@ export class OrdersRepo extends Effect.Service<OrdersRepo>()("starmile/OrdersRep
       cancelOrder: (order: { readonly id: number; readonly partnerId: number; readonly reason: string | null }) =>
         sql<{ cancelled_at: Date; cancel_reason: string | null }>`
           with before as (
-            select id, status from parcels where order_id = ${order.id}
+            select id, status, position from parcels where order_id = ${order.id}
           ),
           cancelled_parcels as (
             update parcels set status = 'cancelled', updated_at = now() where order_id = ${order.id} returning id
@@ -384,6 +384,7 @@ export class OrdersRepo extends Effect.Service<OrdersRepo>()("starmile/OrdersRep
           events as (
             insert into status_events (partner_id, order_id, parcel_id, status, previous_status, occurred_at)
             select ${order.partnerId}, ${order.id}, b.id, 'cancelled', b.status, now() from before b
+             order by b.position -- the pool lists them in the order's parcel order
             returning 1
           )
           update orders set cancelled_at = now(), cancel_reason = ${order.reason}, updated_at = now()

@@ -4,7 +4,7 @@
  */
 import { SqlClient, SqlError } from "@effect/sql"
 import { Effect } from "effect"
-import type { Measurement } from "../domain/ParcelFlow.js"
+import { hasMeasurement, type Measurement } from "../domain/Order.js"
 import { dieOnSqlError, pgErrorInfo, RAISED_EXCEPTION } from "./SqlErrors.js"
 
 export interface ParcelMatch {
@@ -58,8 +58,7 @@ export class ParcelsRepo extends Effect.Service<ParcelsRepo>()("starmile/Parcels
     const sql = yield* SqlClient.SqlClient
 
     const measuredColumns = (m: Measurement) => {
-      const sent = m.weight_grams !== undefined || m.length_mm !== undefined || m.width_mm !== undefined ||
-        m.height_mm !== undefined
+      const sent = hasMeasurement(m)
       return sql`measured_weight_grams = coalesce(${m.weight_grams ?? null}::int, measured_weight_grams),
                  measured_length_mm = coalesce(${m.length_mm ?? null}::int, measured_length_mm),
                  measured_width_mm = coalesce(${m.width_mm ?? null}::int, measured_width_mm),

@@ -27,8 +27,6 @@ export const pgErrorInfo = (error: unknown): PgErrorInfo | undefined => {
 }
 
 export const UNIQUE_VIOLATION = "23505"
-export const FOREIGN_KEY_VIOLATION = "23503"
-export const CHECK_VIOLATION = "23514"
 export const RAISED_EXCEPTION = "P0001"
 
 /**
