@@ -134,6 +134,26 @@ describe("POST /api/v1/oauth/token", () => {
         expect(response.body).toEqual({ message: "This token lacks the scope \"services:read\".", code: "forbidden" })
       }))
 
+    it.effect("the scope is checked before the body or query: 403, not 422, for a token without it", () =>
+      Effect.gen(function* () {
+        const ws = yield* setupWorkspace()
+        const readOnly = yield* tokenFor(ws.credential.client_id, ws.credential.client_secret, "orders:read")
+        const cases = [
+          call("POST", "/api/v1/orders", { token: readOnly, body: {} }),
+          call("PATCH", "/api/v1/orders/x/parcels/y", { token: readOnly, body: { weight_grams: "x" } }),
+          call("POST", "/api/v1/orders/x/cancel", { token: readOnly, body: { reason: 5 } }),
+          call("GET", "/api/v1/invoices?limit=0", { token: readOnly }),
+          call("POST", "/api/v1/status-pool/ack", { token: readOnly, body: { ids: "all" } }),
+          call("GET", "/api/v1/pudo-points?kind=box", { token: readOnly })
+        ]
+        const scopes = ["orders:create", "orders:update", "orders:cancel", "invoices:read", "statuses:read", "services:read"]
+        for (const [i, request] of cases.entries()) {
+          const response = yield* request
+          expect(response.status).toBe(403)
+          expect(response.body).toEqual({ message: `This token lacks the scope "${scopes[i]}".`, code: "forbidden" })
+        }
+      }))
+
     it.effect("missing, malformed and unknown tokens get the 401 envelope", () =>
       Effect.gen(function* () {
         const none = yield* call("GET", "/api/v1/services")

@@ -21,12 +21,11 @@ export interface PartnerPrincipal {
 /** Provided by the partner bearer middleware to every partner handler. */
 export class CurrentPartner extends Context.Tag("starmile/CurrentPartner")<CurrentPartner, PartnerPrincipal>() {}
 
-/** Fails with 403 naming the scope when the caller's token lacks it. */
-export const requireScope = (scope: Scope): Effect.Effect<PartnerPrincipal, Forbidden, CurrentPartner> =>
-  Effect.flatMap(CurrentPartner, (principal) =>
-    principal.scopes.includes(scope)
-      ? Effect.succeed(principal)
-      : Effect.fail(new Forbidden({ message: `This token lacks the scope "${scope}".` })))
+/** Fails with 403 naming the scope when the principal's token lacks it. */
+export const checkScope = (principal: PartnerPrincipal, scope: Scope): Effect.Effect<void, Forbidden> =>
+  principal.scopes.includes(scope)
+    ? Effect.void
+    : Effect.fail(new Forbidden({ message: `This token lacks the scope "${scope}".` }))
 
 // ---------------------------------------------------------------- RFC 6749 §5.2 errors
 

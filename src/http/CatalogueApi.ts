@@ -5,22 +5,23 @@ import { PartnerService, PudoKind, PudoPoint } from "../domain/Catalogue.js"
 import { Forbidden } from "../domain/Errors.js"
 import { CountryCode, optionalField } from "../domain/Primitives.js"
 import { envelope } from "./Envelope.js"
-import { PartnerAuth } from "./Security.js"
+import { RequiresServicesRead } from "./Scopes.js"
 import { DataOf } from "./Schemas.js"
 
 export class CatalogueApi extends HttpApiGroup.make("catalogue")
   .add(
     HttpApiEndpoint.get("listServices", "/api/v1/services")
+      .middleware(RequiresServicesRead)
       .addSuccess(DataOf(Schema.Array(PartnerService)))
       .annotate(OpenApi.Description, "Services published for the caller's partner in the caller's warehouse (scope services:read)")
   )
   .add(
     HttpApiEndpoint.get("listPudoPoints", "/api/v1/pudo-points")
+      .middleware(RequiresServicesRead)
       .setUrlParams(Schema.Struct({ country: optionalField(CountryCode), kind: optionalField(PudoKind) }))
       .addSuccess(DataOf(Schema.Array(PudoPoint)))
       .annotate(OpenApi.Description, "Active PUDO points and lockers (scope services:read)")
   )
   .addError(envelope(Forbidden))
-  .middleware(PartnerAuth)
   .annotate(OpenApi.Description, "What the caller may use")
 {}

@@ -5,7 +5,7 @@ import { InvoiceLine } from "../domain/Billing.js"
 import { Forbidden } from "../domain/Errors.js"
 import { envelope } from "./Envelope.js"
 import { LimitParam, PageOf } from "./Schemas.js"
-import { PartnerAuth } from "./Security.js"
+import { RequiresInvoicesRead } from "./Scopes.js"
 import { IdCursor } from "./StatusPoolApi.js"
 
 export const INVOICES_DEFAULT_LIMIT = 100
@@ -19,11 +19,11 @@ export const InvoicePageParams = Schema.Struct({
 export class InvoicesApi extends HttpApiGroup.make("invoices")
   .add(
     HttpApiEndpoint.get("list", "/api/v1/invoices")
+      .middleware(RequiresInvoicesRead)
       .setUrlParams(InvoicePageParams)
       .addSuccess(PageOf(InvoiceLine))
       .annotate(OpenApi.Description, "The caller's invoice lines, newest first, cursor-paginated (scope invoices:read)")
   )
   .addError(envelope(Forbidden))
-  .middleware(PartnerAuth)
   .annotate(OpenApi.Description, "The partner's invoice lines")
 {}

@@ -1,6 +1,6 @@
 import { HttpApiBuilder } from "@effect/platform"
 import { Effect } from "effect"
-import { requireScope } from "../domain/Auth.js"
+import { CurrentPartner } from "../domain/Auth.js"
 import { Billing } from "../domain/Billing.js"
 import { StarmileApi } from "./Api.js"
 import { INVOICES_DEFAULT_LIMIT } from "./InvoicesApi.js"
@@ -10,7 +10,7 @@ export const InvoicesHttpLive = HttpApiBuilder.group(StarmileApi, "invoices", (h
   Effect.map(Billing, (billing) =>
     handlers.handle("list", ({ urlParams }) =>
       Effect.gen(function* () {
-        const principal = yield* requireScope("invoices:read")
+        const principal = yield* CurrentPartner
         const page = yield* billing.listForPartner(principal.partnerId, {
           limit: urlParams.limit ?? INVOICES_DEFAULT_LIMIT,
           beforeId: urlParams.cursor

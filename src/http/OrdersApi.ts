@@ -20,7 +20,7 @@ import {
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from "../domain/Orders.js"
 import { envelope } from "./Envelope.js"
 import { DataOf, LimitParam, PageOf } from "./Schemas.js"
-import { PartnerAuth } from "./Security.js"
+import { RequiresOrdersCancel, RequiresOrdersCreate, RequiresOrdersRead, RequiresOrdersUpdate } from "./Scopes.js"
 
 /** `{order_id}`: the Starmile order tracking first, then your own order_id. */
 const OrderPath = Schema.Struct({ order_id: Schema.String })
@@ -30,6 +30,7 @@ const ParcelPath = Schema.Struct({ order_id: Schema.String, item_id: Schema.Stri
 export class OrdersApi extends HttpApiGroup.make("orders")
   .add(
     HttpApiEndpoint.post("create", "/api/v1/orders")
+      .middleware(RequiresOrdersCreate)
       .setPayload(CreateOrderRequest)
       .addSuccess(DataOf(CreatedOrder), { status: 201 })
       .addError(envelope(DuplicateReference))
@@ -60,6 +61,7 @@ export class OrdersApi extends HttpApiGroup.make("orders")
   )
   .add(
     HttpApiEndpoint.get("list", "/api/v1/orders")
+      .middleware(RequiresOrdersRead)
       .setUrlParams(Schema.Struct({
         limit: optionalField(LimitParam(MAX_PAGE_SIZE).annotations({
           description: `Page size, 1..${MAX_PAGE_SIZE}, default ${DEFAULT_PAGE_SIZE}`
@@ -75,6 +77,7 @@ export class OrdersApi extends HttpApiGroup.make("orders")
   )
   .add(
     HttpApiEndpoint.get("get", "/api/v1/orders/:order_id")
+      .middleware(RequiresOrdersRead)
       .setPath(OrderPath)
       .addSuccess(DataOf(OrderView))
       .annotate(
@@ -85,6 +88,7 @@ export class OrdersApi extends HttpApiGroup.make("orders")
   )
   .add(
     HttpApiEndpoint.patch("updateParcel", "/api/v1/orders/:order_id/parcels/:item_id")
+      .middleware(RequiresOrdersUpdate)
       .setPath(ParcelPath)
       .setPayload(ParcelPatch)
       .addSuccess(DataOf(ParcelView))
@@ -99,6 +103,7 @@ export class OrdersApi extends HttpApiGroup.make("orders")
   )
   .add(
     HttpApiEndpoint.post("cancel", "/api/v1/orders/:order_id/cancel")
+      .middleware(RequiresOrdersCancel)
       .setPath(OrderPath)
       .setPayload(CancelRequest)
       .addSuccess(DataOf(CancelledOrder))
@@ -115,6 +120,5 @@ export class OrdersApi extends HttpApiGroup.make("orders")
       }))
   )
   .addError(envelope(Forbidden))
-  .middleware(PartnerAuth)
   .annotate(OpenApi.Description, "Your orders and their parcels")
 {}

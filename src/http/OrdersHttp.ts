@@ -1,6 +1,6 @@
 import { HttpApiBuilder, HttpServerResponse } from "@effect/platform"
 import { Effect } from "effect"
-import { requireScope } from "../domain/Auth.js"
+import { CurrentPartner } from "../domain/Auth.js"
 import { Orders } from "../domain/Orders.js"
 import { StarmileApi } from "./Api.js"
 
@@ -11,7 +11,7 @@ export const OrdersHttpLive = HttpApiBuilder.group(StarmileApi, "orders", (handl
     handlers
       .handle("create", ({ payload }) =>
         Effect.gen(function* () {
-          const principal = yield* requireScope("orders:create")
+          const principal = yield* CurrentPartner
           const created = yield* orders.create(principal, payload)
           // returned as a response (not a value) to carry the Location header; the body is plain strings
           return HttpServerResponse.unsafeJson(data(created), {
@@ -20,12 +20,12 @@ export const OrdersHttpLive = HttpApiBuilder.group(StarmileApi, "orders", (handl
           })
         }))
       .handle("list", ({ urlParams }) =>
-        Effect.flatMap(requireScope("orders:read"), (principal) => orders.list(principal, urlParams)))
+        Effect.flatMap(CurrentPartner, (principal) => orders.list(principal, urlParams)))
       .handle("get", ({ path }) =>
-        Effect.flatMap(requireScope("orders:read"), (principal) => Effect.map(orders.get(principal, path.order_id), data)))
+        Effect.flatMap(CurrentPartner, (principal) => Effect.map(orders.get(principal, path.order_id), data)))
       .handle("updateParcel", ({ path, payload }) =>
-        Effect.flatMap(requireScope("orders:update"), (principal) =>
+        Effect.flatMap(CurrentPartner, (principal) =>
           Effect.map(orders.updateParcel(principal, path.order_id, path.item_id, payload), data)))
       .handle("cancel", ({ path, payload }) =>
-        Effect.flatMap(requireScope("orders:cancel"), (principal) =>
+        Effect.flatMap(CurrentPartner, (principal) =>
           Effect.map(orders.cancel(principal, path.order_id, payload?.reason ?? null), data)))))

@@ -15,7 +15,8 @@ import { OrdersHttpLive } from "./OrdersHttp.js"
 import { InvoicesHttpLive } from "./InvoicesHttp.js"
 import { ParcelFlowHttpLive } from "./ParcelFlowHttp.js"
 import { StatusPoolHttpLive } from "./StatusPoolHttp.js"
-import { OperatorAuthLive, PartnerAuthLive } from "./Security.js"
+import { ScopesLive } from "./Scopes.js"
+import { OperatorAuthLive } from "./Security.js"
 import { SystemHttpLive } from "./SystemHttp.js"
 
 export const ApiLive = HttpApiBuilder.api(StarmileApi).pipe(
@@ -31,7 +32,7 @@ export const ApiLive = HttpApiBuilder.api(StarmileApi).pipe(
     StatusPoolHttpLive,
     InvoicesHttpLive
   ]),
-  Layer.provide([PartnerAuthLive, OperatorAuthLive])
+  Layer.provide([OperatorAuthLive, ScopesLive])
 )
 
 export const HttpLive = HttpApiBuilder.serve(HttpMiddleware.logger).pipe(

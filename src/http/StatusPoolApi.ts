@@ -9,7 +9,7 @@ import { optionalField } from "../domain/Primitives.js"
 import { AckRequest, AckResult, POOL_MAX_LIMIT, StatusEvent } from "../domain/StatusPool.js"
 import { envelope } from "./Envelope.js"
 import { DataOf, LimitParam, PageOf } from "./Schemas.js"
-import { PartnerAuth } from "./Security.js"
+import { RequiresStatusesRead } from "./Scopes.js"
 
 /** Opaque page cursors over row ids (base64url of `c<id>`). */
 export const encodeCursor = (id: number): string => Buffer.from(`c${id}`, "utf8").toString("base64url")
@@ -29,6 +29,7 @@ export const IdCursor = Schema.transformOrFail(Schema.String, Schema.Number, {
 export class StatusPoolApi extends HttpApiGroup.make("statusPool")
   .add(
     HttpApiEndpoint.get("read", "/api/v1/status-pool")
+      .middleware(RequiresStatusesRead)
       .setUrlParams(Schema.Struct({
         limit: optionalField(LimitParam(POOL_MAX_LIMIT)).annotations({ description: "1–1000, default 100" }),
         cursor: optionalField(IdCursor)
@@ -42,6 +43,7 @@ export class StatusPoolApi extends HttpApiGroup.make("statusPool")
   )
   .add(
     HttpApiEndpoint.post("ack", "/api/v1/status-pool/ack")
+      .middleware(RequiresStatusesRead)
       .setPayload(AckRequest)
       .addSuccess(DataOf(AckResult))
       .annotate(
@@ -51,6 +53,5 @@ export class StatusPoolApi extends HttpApiGroup.make("statusPool")
       )
   )
   .addError(envelope(Forbidden))
-  .middleware(PartnerAuth)
   .annotate(OpenApi.Description, "The partner's status pool")
 {}

@@ -1,6 +1,6 @@
 import { HttpApiBuilder } from "@effect/platform"
 import { Effect } from "effect"
-import { requireScope } from "../domain/Auth.js"
+import { CurrentPartner } from "../domain/Auth.js"
 import { POOL_DEFAULT_LIMIT, StatusPool } from "../domain/StatusPool.js"
 import { StarmileApi } from "./Api.js"
 import { encodeCursor } from "./StatusPoolApi.js"
@@ -10,7 +10,7 @@ export const StatusPoolHttpLive = HttpApiBuilder.group(StarmileApi, "statusPool"
     handlers
       .handle("read", ({ urlParams }) =>
         Effect.gen(function* () {
-          const principal = yield* requireScope("statuses:read")
+          const principal = yield* CurrentPartner
           const page = yield* pool.read(principal.partnerId, {
             limit: urlParams.limit ?? POOL_DEFAULT_LIMIT,
             afterId: urlParams.cursor
@@ -19,6 +19,6 @@ export const StatusPoolHttpLive = HttpApiBuilder.group(StarmileApi, "statusPool"
         }))
       .handle("ack", ({ payload }) =>
         Effect.gen(function* () {
-          const principal = yield* requireScope("statuses:read")
+          const principal = yield* CurrentPartner
           return { data: { acknowledged: yield* pool.acknowledge(principal.partnerId, payload.ids) } }
         }))))
