@@ -63,6 +63,28 @@ describe("HTTP conventions", () => {
         expect(response.body.errors).toEqual({ active: ["Expected boolean, actual \"yes\""] })
       }))
 
+    it.effect("hostile bodies: nesting deeper than any valid request is 422, a huge body 413, and errors stay short", () =>
+      Effect.gen(function* () {
+        const deep = "[".repeat(5000) + "]".repeat(5000)
+        for (const path of ["/operator/v1/partners", "/api/v1/oauth/token"]) {
+          const response = yield* call("POST", path, { token: "operator", rawBody: deep })
+          expect(response.status).toBe(422)
+          expect(response.body).toEqual({
+            message: "body: must not nest deeper than 32 levels",
+            code: "validation_failed",
+            errors: { body: ["must not nest deeper than 32 levels"] }
+          })
+        }
+        const huge = "[" + Array.from({ length: 2_000_000 }, () => "1").join(",") + "]"
+        const tooLarge = yield* call("POST", "/operator/v1/partners", { token: "operator", rawBody: huge + " ".repeat(5_000_000) })
+        expect(tooLarge.status).toBe(413)
+        expect(tooLarge.body.code).toBe("payload_too_large")
+        // a large wrong body is refused without echoing it back
+        const wrong = yield* call("POST", "/operator/v1/partners", { token: "operator", rawBody: huge })
+        expect(wrong.status).toBe(422)
+        expect(JSON.stringify(wrong.body).length).toBeLessThan(1000)
+      }))
+
     it.effect("an unknown route is a 404 envelope", () =>
       Effect.gen(function* () {
         const response = yield* call("GET", "/api/v1/nothing-here")
@@ -77,7 +99,7 @@ describe("HTTP conventions", () => {
         const spec = response.body
         expect(spec.openapi).toMatch(/^3\./)
         const rates = spec.paths["/operator/v1/rates"].post.responses
-        expect(Object.keys(rates).sort()).toEqual(["201", "400", "401", "404", "409", "422", "500", "503"])
+        expect(Object.keys(rates).sort()).toEqual(["201", "400", "401", "409", "413", "422", "500", "503"])
         const services = spec.paths["/api/v1/services"].get.responses
         expect(services).toHaveProperty("401")
         expect(services).toHaveProperty("403")
@@ -87,7 +109,11 @@ describe("HTTP conventions", () => {
         expect(spec.components.schemas).not.toHaveProperty("HttpApiDecodeError")
         const create = spec.paths["/api/v1/orders"].post
         expect(create.responses["201"].headers).toHaveProperty("Location")
-        expect(Object.keys(create.responses).sort()).toEqual(["201", "400", "401", "403", "404", "422", "500", "503"])
+        expect(Object.keys(create.responses).sort()).toEqual(["201", "400", "401", "403", "413", "422", "500", "503"])
+        expect(Object.keys(spec.paths["/health"].get.responses).sort()).toEqual(["200", "500", "503"])
+        expect(Object.keys(spec.paths["/api/v1/orders/{order_id}"].get.responses).sort()).toEqual(
+          ["200", "401", "403", "404", "500", "503"]
+        )
         expect(spec.paths["/api/v1/orders/{order_id}/cancel"].post.requestBody.required).toBe(false)
         expect(spec.components.schemas.ErrorEnvelope.required).toEqual(["message", "code"])
       }))

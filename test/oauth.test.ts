@@ -70,6 +70,30 @@ describe("POST /api/v1/oauth/token", () => {
         expect(unknown.body.error).toBe("invalid_client")
       }))
 
+    it.effect("answers RFC 6749 bodies for any malformed request, and is never cached", () =>
+      Effect.gen(function* () {
+        const ws = yield* setupWorkspace()
+        const form = `grant_type=client_credentials&client_id=${ws.credential.client_id}&client_secret=${ws.credential.client_secret}`
+        const bodies = [
+          call("POST", "/api/v1/oauth/token", { rawBody: "" }),
+          call("POST", "/api/v1/oauth/token", { rawBody: "null" }),
+          call("POST", "/api/v1/oauth/token", { rawBody: "[1]" }),
+          call("POST", "/api/v1/oauth/token", { rawBody: form, contentType: "text/plain" })
+        ]
+        for (const request of bodies) {
+          const response = yield* request
+          expect(response.status).toBe(400)
+          expect(response.body.error).toBe("invalid_request")
+          expect(JSON.stringify(response.body)).not.toContain(ws.credential.client_secret)
+        }
+        const ok = yield* tokenRequest({
+          grant_type: "client_credentials",
+          client_id: ws.credential.client_id,
+          client_secret: ws.credential.client_secret
+        })
+        expect(ok.headers["cache-control"]).toBe("no-store")
+      }))
+
     it.effect("rejects missing parameters and other grant types with 400", () =>
       Effect.gen(function* () {
         const ws = yield* setupWorkspace()

@@ -59,6 +59,29 @@ describe("GET /api/v1/orders/{order_id} and GET /api/v1/orders", () => {
         }
       }))
 
+    it.effect("references of the full 255 characters are reachable by path (GET, PATCH, cancel, scan)", () =>
+      Effect.gen(function* () {
+        const ws = yield* setupWorkspace()
+        const orderRef = "O".repeat(255)
+        const itemRef = "I".repeat(254) + "é"
+        const sticker = "M".repeat(255)
+        yield* createOrder(ws, clearanceOrder(ws, {
+          order_id: orderRef,
+          parcels: [parcelBody({ item_id: itemRef, merchant_tracking: sticker })]
+        }))
+        expect((yield* getOrder(ws, orderRef)).partner_order_id).toBe(orderRef)
+        const patched = yield* call(
+          "PATCH",
+          `/api/v1/orders/${encodeURIComponent(orderRef)}/parcels/${encodeURIComponent(itemRef)}`,
+          { token: ws.token, body: { weight_grams: 10 } }
+        )
+        expect(patched.status).toBe(200)
+        const scanned = yield* call("POST", `/operator/v1/parcels/${sticker}/status`, { token: "operator", body: { status: "created" } })
+        expect(scanned.status).toBe(200)
+        const cancelled = yield* call("POST", `/api/v1/orders/${encodeURIComponent(orderRef)}/cancel`, { token: ws.token })
+        expect(cancelled.status).toBe(200)
+      }))
+
     it.effect("status is the status of the least advanced parcel; measured appears once the hub measured", () =>
       Effect.gen(function* () {
         const ws = yield* setupWorkspace()

@@ -79,8 +79,15 @@ export class Credentials extends Effect.Service<Credentials>()("starmile/Credent
           Effect.flatMap((found) => found ? Effect.void : Effect.fail(NotFound.of("Credential", clientId)))
         ),
 
-      issueToken: (request: TokenRequest) =>
+      /** `body` is whatever the client sent (JSON value or form fields). */
+      issueToken: (body: unknown) =>
         Effect.gen(function* () {
+          if (typeof body !== "object" || body === null || Array.isArray(body)) {
+            return yield* new InvalidRequest({
+              message: "The body must be a JSON object or form fields: grant_type, client_id, client_secret."
+            })
+          }
+          const request: TokenRequest = body
           const grantType = yield* stringParam(request.grant_type, "grant_type")
           if (grantType !== "client_credentials") {
             return yield* new UnsupportedGrantType({ message: "Only grant_type=client_credentials is supported." })

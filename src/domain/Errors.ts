@@ -72,3 +72,10 @@ export class InternalError extends Schema.TaggedError<InternalError>()(
   { message: Schema.String },
   HttpApiSchema.annotations({ status: 500, description: "Unexpected server error" })
 ) {}
+
+/** 413: the body is larger than any valid request. */
+export class PayloadTooLarge extends Schema.TaggedError<PayloadTooLarge>()(
+  "PayloadTooLarge",
+  { message: Schema.String },
+  HttpApiSchema.annotations({ status: 413, description: "The request body is too large" })
+) {}

@@ -4,7 +4,14 @@
  */
 import { HttpApi, OpenApi } from "@effect/platform"
 import { JSONSchema } from "effect"
-import { DatabaseUnavailable, InternalError, MalformedBody, NotFound, ValidationFailed } from "../domain/Errors.js"
+import {
+  DatabaseUnavailable,
+  InternalError,
+  MalformedBody,
+  NotFound,
+  PayloadTooLarge,
+  ValidationFailed
+} from "../domain/Errors.js"
 import { CatalogueApi } from "./CatalogueApi.js"
 import { envelope, ErrorEnvelope } from "./Envelope.js"
 import { OAuthApi } from "./OAuthApi.js"
@@ -23,10 +30,9 @@ type Spec = Record<string, any>
 const envelopeJsonSchema = () => JSONSchema.make(ErrorEnvelope).$defs?.["ErrorEnvelope"]
 
 /**
- * The platform declares its own 400 HttpApiDecodeError on every operation; this service
- * answers decode failures 422 (ValidationFailed, declared) and keeps 400 only for a body that
- * is not JSON. Rewrite the document to say so: operations with a body get the envelope for 400,
- * the others lose it.
+ * The platform declares its own 400 HttpApiDecodeError, and the API-wide errors, on every
+ * operation. Rewrite the document to list what each operation really answers: 400 (not JSON)
+ * and 413 only with a body, 422 only with a body or a query, 404 only with a path id.
  */
 const documentRealStatuses = (spec: Spec): Spec => {
   const paths: Record<string, Record<string, any>> = {}
@@ -38,14 +44,21 @@ const documentRealStatuses = (spec: Spec): Spec => {
         continue
       }
       const responses = { ...operation.responses }
-      if ("requestBody" in operation) {
+      const hasBody = "requestBody" in operation
+      const parameters: ReadonlyArray<{ readonly in: string }> = operation.parameters ?? []
+      if (hasBody) {
         responses["400"] = {
           description: "The request body is not valid JSON",
           content: { "application/json": { schema: { $ref: "#/components/schemas/ErrorEnvelope" } } }
         }
       } else {
         delete responses["400"]
+        delete responses["413"]
+        // nothing to decode: no validation failure (path ids are strings, unknown ones are 404)
+        if (!parameters.some((p) => p.in === "query")) delete responses["422"]
       }
+      // the API-wide 404 (unknown ids) applies to operations that address something by id
+      if (!parameters.some((p) => p.in === "path")) delete responses["404"]
       methods[method] = { ...operation, responses }
     }
     paths[path] = methods
@@ -69,6 +82,7 @@ export class StarmileApi extends HttpApi.make("starmile")
   .add(InvoicesApi)
   .addError(envelope(ValidationFailed))
   .addError(envelope(MalformedBody))
+  .addError(envelope(PayloadTooLarge))
   .addError(envelope(NotFound))
   .addError(envelope(DatabaseUnavailable))
   .addError(envelope(InternalError))

@@ -1,36 +1,85 @@
 /**
  * API-wide error handling, so every error the service can return is the envelope:
  * - payload/query decode failures (the platform's 400 HttpApiDecodeError) → 422 with dot paths;
- * - a body that is not JSON (a defect inside the platform) → 400;
+ * - a body that is not JSON → 400; larger than any valid request → 413; nested deeper than any
+ *   valid request → 422 (checked before decoding: formatting such a value overflows the stack);
  * - an unknown route → 404;
  * - database unreachable → 503; any other defect → 500, logged with its cause.
  */
-import { HttpApiBuilder, HttpApiError, HttpServerError } from "@effect/platform"
+import { HttpApiBuilder, HttpApiError, HttpMethod, HttpServerError, HttpServerRequest } from "@effect/platform"
 import { SqlError } from "@effect/sql"
 import { Cause, Effect, Option } from "effect"
-import { DatabaseUnavailable, InternalError, MalformedBody, NotFound, ValidationFailed } from "../domain/Errors.js"
+import {
+  DatabaseUnavailable,
+  InternalError,
+  MalformedBody,
+  NotFound,
+  PayloadTooLarge,
+  ValidationFailed
+} from "../domain/Errors.js"
 import { StarmileApi } from "./Api.js"
 
 type Issue = HttpApiError.HttpApiDecodeError["issues"][number]
 
 const issuePath = (issue: Issue): string => issue.path.length === 0 ? "body" : issue.path.map(String).join(".")
 
+/** Messages quote the offending value: keep them short whatever was sent. */
+const MAX_MESSAGE_LENGTH = 300
+const shorten = (message: string) =>
+  message.length <= MAX_MESSAGE_LENGTH ? message : `${message.slice(0, MAX_MESSAGE_LENGTH - 1)}…`
+
 /** ArrayFormatter issues → `{ "parcels.0.item_id": ["is missing"] }`. */
 export const decodeErrorToValidation = (error: HttpApiError.HttpApiDecodeError): ValidationFailed => {
   const errors: Record<string, Array<string>> = {}
   for (const issue of error.issues) {
-    const list = (errors[issuePath(issue)] ??= [])
-    if (!list.includes(issue.message)) list.push(issue.message)
+    const list = (errors[shorten(issuePath(issue))] ??= [])
+    const message = shorten(issue.message)
+    if (!list.includes(message)) list.push(message)
   }
   return ValidationFailed.many(errors)
 }
+
+/** The largest valid order (100 parcels × 100 products at every limit) stays well below this. */
+export const MAX_BODY_BYTES = 8 * 1024 * 1024
+/** A valid order nests 5 levels (body, parcels, parcel, products, product). */
+export const MAX_JSON_DEPTH = 32
+
+/** Iterative, so a hostile depth cannot overflow this check's own stack. */
+const nestedDeeperThan = (value: unknown, max: number): boolean => {
+  const stack: Array<readonly [unknown, number]> = [[value, 1]]
+  while (stack.length > 0) {
+    const [node, depth] = stack.pop()!
+    if (typeof node !== "object" || node === null) continue
+    if (depth > max) return true
+    for (const child of Object.values(node)) stack.push([child, depth + 1])
+  }
+  return false
+}
+
+/** Size and depth of a JSON body, before anything decodes it (the parsed body is cached). */
+const guardBody = Effect.gen(function* () {
+  const request = yield* HttpServerRequest.HttpServerRequest
+  if (!HttpMethod.hasBody(request.method)) return
+  if (Number(request.headers["content-length"] ?? 0) > MAX_BODY_BYTES) {
+    return yield* new PayloadTooLarge({ message: `The request body must be at most ${MAX_BODY_BYTES} bytes.` })
+  }
+  const contentType = request.headers["content-type"] ?? "application/json"
+  if (!contentType.toLowerCase().includes("json")) return
+  const body = yield* Effect.mapError(
+    request.json,
+    () => new MalformedBody({ message: "The request body is not valid JSON." })
+  )
+  if (nestedDeeperThan(body, MAX_JSON_DEPTH)) {
+    return yield* ValidationFailed.at("body", `must not nest deeper than ${MAX_JSON_DEPTH} levels`)
+  }
+})
 
 const isJsonParseFailure = (defect: unknown): boolean =>
   HttpServerError.isServerError(defect) && defect._tag === "RequestError" && defect.reason === "Decode"
 
 const isRouteNotFound = (error: unknown): boolean => HttpServerError.isServerError(error) && error._tag === "RouteNotFound"
 
-type ApiFailure = ValidationFailed | NotFound | MalformedBody | DatabaseUnavailable | InternalError
+type ApiFailure = ValidationFailed | NotFound | MalformedBody | PayloadTooLarge | DatabaseUnavailable | InternalError
 
 const fromDefect = (defect: unknown): Effect.Effect<never, ApiFailure> => {
   if (isJsonParseFailure(defect)) return Effect.fail(new MalformedBody({ message: "The request body is not valid JSON." }))
@@ -45,7 +94,7 @@ const fromDefect = (defect: unknown): Effect.Effect<never, ApiFailure> => {
 }
 
 export const ErrorHandlingLive = HttpApiBuilder.middleware(StarmileApi, (app) =>
-  Effect.catchAllCause(app, (cause): Effect.Effect<never, ApiFailure> => {
+  Effect.catchAllCause(Effect.zipRight(guardBody, app), (cause): Effect.Effect<never, ApiFailure> => {
     const failure = Cause.failureOption(cause)
     if (Option.isSome(failure)) {
       const error: unknown = failure.value

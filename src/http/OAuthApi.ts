@@ -25,14 +25,25 @@ const oauthError = <A>(errorClass: ErrorClass<A>, code: string): Schema.Schema<A
     ...HttpApiSchema.annotations({ status: HttpApiSchema.getStatusError(errorClass) })
   }) as any
 
-const loose = (description: string) => Schema.optional(Schema.Unknown.annotations({ description }))
+const tokenRequestFields = {
+  grant_type: { type: "string", enum: ["client_credentials"] },
+  client_id: { type: "string", description: "The credential's client id" },
+  client_secret: { type: "string", description: "The credential's secret" },
+  scope: { type: "string", description: "Optional space-separated subset of the credential's scopes" }
+}
 
-export const TokenRequestBody = Schema.Struct({
-  grant_type: loose("Must be \"client_credentials\""),
-  client_id: loose("The credential's client id"),
-  client_secret: loose("The credential's secret"),
-  scope: loose("Optional space-separated subset of the credential's scopes")
-}).annotations({ identifier: "TokenRequest" })
+/**
+ * Taken as any JSON value (or form fields) and checked by the domain, so every malformed request
+ * is an RFC 6749 `invalid_request`, never the 422 envelope. Documented as the object it should be.
+ */
+export const TokenRequestBody = Schema.Unknown.annotations({
+  identifier: "TokenRequest",
+  jsonSchema: {
+    type: "object",
+    required: ["grant_type", "client_id", "client_secret"],
+    properties: tokenRequestFields
+  }
+})
 
 export const TokenResponse = Schema.Struct({
   access_token: Schema.String,
@@ -50,6 +61,17 @@ export class OAuthApi extends HttpApiGroup.make("oauth")
       .addError(oauthError(InvalidRequest, "invalid_request"))
       .addError(oauthError(InvalidScope, "invalid_scope"))
       .addError(oauthError(UnsupportedGrantType, "unsupported_grant_type"))
+      // form-encoded bodies are accepted as well (RFC 6749 §4.4.2)
+      .annotate(OpenApi.Transform, (operation) => ({
+        ...operation,
+        requestBody: {
+          ...operation["requestBody"],
+          content: {
+            ...operation["requestBody"]?.content,
+            "application/x-www-form-urlencoded": operation["requestBody"]?.content?.["application/json"]
+          }
+        }
+      }))
   )
   .annotate(OpenApi.Description, "OAuth 2.0 client credentials: exchange a client id and secret for a bearer token")
 {}

@@ -2,7 +2,7 @@
  * The HTTP application: the API with its handlers, security, error handling, `/openapi.json`
  * and the docs page at `/docs`. `HttpLive` needs an HttpServer (real or test) and the domain.
  */
-import { HttpApiBuilder, HttpApiScalar, HttpMiddleware, HttpServer } from "@effect/platform"
+import { HttpApiBuilder, HttpApiScalar, HttpMiddleware, HttpRouter, HttpServer } from "@effect/platform"
 import { Layer } from "effect"
 import { StarmileApi } from "./Api.js"
 import { CatalogueHttpLive } from "./CatalogueHttp.js"
@@ -36,6 +36,9 @@ export const ApiLive = HttpApiBuilder.api(StarmileApi).pipe(
 )
 
 export const HttpLive = HttpApiBuilder.serve(HttpMiddleware.logger).pipe(
+  // partner references in paths are up to 255 characters (find-my-way's default is 100),
+  // percent-encoded up to 3 bytes each
+  Layer.provide(HttpRouter.setRouterConfig({ maxParamLength: 1024 })),
   Layer.provide(HttpApiScalar.layer({ path: "/docs" })),
   Layer.provide(HttpApiBuilder.middlewareOpenApi({ path: "/openapi.json" })),
   Layer.provide(ErrorHandlingLive),
