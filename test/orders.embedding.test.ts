@@ -55,8 +55,8 @@ describe("Orders embedded without HTTP", () => {
           { name: "Book", hs_code: null, declared_value: null, currency: null, quantity: 1, weight_grams: null }
         ])
         const page = yield* orders.list(actor, {})
-        expect(page.data.map((o) => o.order_id)).toEqual([created.order_id])
-        expect(page.next_cursor).toBeNull()
+        expect(page.orders.map((o) => o.order_id)).toEqual([created.order_id])
+        expect(page.nextBeforeId).toBeNull()
 
         const patch = yield* Schema.decodeUnknown(ParcelPatch)({ merchant_tracking: "STICKER-1", products: [] })
         const parcel = yield* orders.updateParcel(actor, created.order_id, "EMB-P1", patch)

@@ -53,8 +53,9 @@ export const DEFAULT_PAGE_SIZE = 20
 export const MAX_PAGE_SIZE = 100
 
 export interface OrderPage {
-  readonly data: ReadonlyArray<OrderView>
-  readonly next_cursor: string | null
+  readonly orders: ReadonlyArray<OrderView>
+  /** The id to continue before (newest first) when more orders follow; null on the last page. */
+  readonly nextBeforeId: number | null
 }
 
 // ---------------------------------------------------------------- views
@@ -109,26 +110,11 @@ const productRow = (p: ProductInput): ProductRow => ({
   weight_grams: p.weight_grams ?? null
 })
 
-// ---------------------------------------------------------------- references and cursors
+// ---------------------------------------------------------------- references
 
 /** A path reference that cannot name anything stored is a 404 without asking the database. */
 const lookupRef = (ref: string, what: string): Effect.Effect<string, NotFound> =>
   ref.length > 0 && ref.length <= 255 && isStorableText(ref) ? Effect.succeed(ref) : Effect.fail(NotFound.of(what, ref))
-
-const CURSOR_PREFIX = "o1:"
-
-export const encodeCursor = (orderId: number): string => Buffer.from(`${CURSOR_PREFIX}${orderId}`).toString("base64url")
-
-const decodeCursor = (cursor: string | undefined): Effect.Effect<number | null, ValidationFailed> => {
-  if (cursor === undefined) return Effect.succeed(null)
-  const text = /^[A-Za-z0-9_-]{1,64}$/.test(cursor) ? Buffer.from(cursor, "base64url").toString("utf8") : ""
-  const id = text.startsWith(CURSOR_PREFIX) && /^[1-9][0-9]{0,15}$/.test(text.slice(CURSOR_PREFIX.length))
-    ? Number(text.slice(CURSOR_PREFIX.length))
-    : Number.NaN
-  return Number.isSafeInteger(id)
-    ? Effect.succeed(id)
-    : Effect.fail(ValidationFailed.at("cursor", "is not a cursor returned by this endpoint"))
-}
 
 // ---------------------------------------------------------------- the service
 
@@ -232,20 +218,19 @@ export class Orders extends Effect.Service<Orders>()("starmile/Orders", {
 
     const list = (
       actor: OrderActor,
-      page: { readonly limit?: number | undefined; readonly cursor?: string | undefined }
+      page: { readonly limit?: number | undefined; readonly beforeId?: number | undefined }
     ): Effect.Effect<OrderPage, ValidationFailed> =>
       Effect.gen(function* () {
         const limit = page.limit ?? DEFAULT_PAGE_SIZE
         if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE_SIZE) {
           return yield* ValidationFailed.at("limit", `must be between 1 and ${MAX_PAGE_SIZE}`)
         }
-        const before = yield* decodeCursor(page.cursor)
-        const rows = yield* repo.listOrders(actor.partnerId, before, limit + 1)
+        const rows = yield* repo.listOrders(actor.partnerId, page.beforeId ?? null, limit + 1)
         const pageRows = rows.slice(0, limit)
         const last = pageRows[pageRows.length - 1]
         return {
-          data: pageRows.map(orderView),
-          next_cursor: rows.length > limit && last !== undefined ? encodeCursor(last.id) : null
+          orders: pageRows.map(orderView),
+          nextBeforeId: rows.length > limit && last !== undefined ? last.id : null
         }
       })
 

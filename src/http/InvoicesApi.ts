@@ -3,17 +3,17 @@ import { HttpApiEndpoint, HttpApiGroup, OpenApi } from "@effect/platform"
 import { Schema } from "effect"
 import { InvoiceLine } from "../domain/Billing.js"
 import { Forbidden } from "../domain/Errors.js"
+import { optionalField } from "../domain/Primitives.js"
 import { envelope } from "./Envelope.js"
-import { LimitParam, PageOf } from "./Schemas.js"
+import { IdCursor, LimitParam, PageOf } from "./Schemas.js"
 import { RequiresInvoicesRead } from "./Scopes.js"
-import { IdCursor } from "./StatusPoolApi.js"
 
 export const INVOICES_DEFAULT_LIMIT = 100
 export const INVOICES_MAX_LIMIT = 1000
 
 export const InvoicePageParams = Schema.Struct({
-  limit: Schema.optional(LimitParam(INVOICES_MAX_LIMIT)).annotations({ description: "1–1000, default 100" }),
-  cursor: Schema.optional(IdCursor)
+  limit: optionalField(LimitParam(INVOICES_MAX_LIMIT)).annotations({ description: "1–1000, default 100" }),
+  cursor: optionalField(IdCursor)
 })
 
 export class InvoicesApi extends HttpApiGroup.make("invoices")

@@ -4,7 +4,7 @@ import { CurrentPartner } from "../domain/Auth.js"
 import { Billing } from "../domain/Billing.js"
 import { StarmileApi } from "./Api.js"
 import { INVOICES_DEFAULT_LIMIT } from "./InvoicesApi.js"
-import { encodeCursor } from "./StatusPoolApi.js"
+import { encodeCursor } from "./Schemas.js"
 
 export const InvoicesHttpLive = HttpApiBuilder.group(StarmileApi, "invoices", (handlers) =>
   Effect.map(Billing, (billing) =>

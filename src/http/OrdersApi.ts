@@ -19,7 +19,7 @@ import {
 } from "../domain/Order.js"
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from "../domain/Orders.js"
 import { envelope } from "./Envelope.js"
-import { DataOf, LimitParam, PageOf } from "./Schemas.js"
+import { DataOf, IdCursor, LimitParam, PageOf } from "./Schemas.js"
 import { RequiresOrdersCancel, RequiresOrdersCreate, RequiresOrdersRead, RequiresOrdersUpdate } from "./Scopes.js"
 
 /** `{order_id}`: the Starmile order tracking first, then your own order_id. */
@@ -66,7 +66,7 @@ export class OrdersApi extends HttpApiGroup.make("orders")
         limit: optionalField(LimitParam(MAX_PAGE_SIZE).annotations({
           description: `Page size, 1..${MAX_PAGE_SIZE}, default ${DEFAULT_PAGE_SIZE}`
         })),
-        cursor: optionalField(Schema.String.annotations({ description: "next_cursor of the previous page" }))
+        cursor: optionalField(IdCursor)
       }))
       .addSuccess(PageOf(OrderView))
       .annotate(

@@ -3,6 +3,7 @@ import { Effect } from "effect"
 import { CurrentPartner } from "../domain/Auth.js"
 import { Orders } from "../domain/Orders.js"
 import { StarmileApi } from "./Api.js"
+import { encodeCursor } from "./Schemas.js"
 
 const data = <A>(value: A) => ({ data: value })
 
@@ -20,7 +21,11 @@ export const OrdersHttpLive = HttpApiBuilder.group(StarmileApi, "orders", (handl
           })
         }))
       .handle("list", ({ urlParams }) =>
-        Effect.flatMap(CurrentPartner, (principal) => orders.list(principal, urlParams)))
+        Effect.flatMap(CurrentPartner, (principal) =>
+          Effect.map(orders.list(principal, { limit: urlParams.limit, beforeId: urlParams.cursor }), (page) => ({
+            data: page.orders,
+            next_cursor: page.nextBeforeId === null ? null : encodeCursor(page.nextBeforeId)
+          }))))
       .handle("get", ({ path }) =>
         Effect.flatMap(CurrentPartner, (principal) => Effect.map(orders.get(principal, path.order_id), data)))
       .handle("updateParcel", ({ path, payload }) =>

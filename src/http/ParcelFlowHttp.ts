@@ -5,7 +5,7 @@ import { CatalogueService } from "../domain/CatalogueService.js"
 import { ParcelFlow } from "../domain/ParcelFlow.js"
 import { StarmileApi } from "./Api.js"
 import { INVOICES_DEFAULT_LIMIT } from "./InvoicesApi.js"
-import { encodeCursor } from "./StatusPoolApi.js"
+import { encodeCursor } from "./Schemas.js"
 
 export const ParcelFlowHttpLive = HttpApiBuilder.group(StarmileApi, "parcelFlow", (handlers) =>
   Effect.gen(function* () {

@@ -3,28 +3,13 @@
  * default 100, optional `cursor`) and `POST /api/v1/status-pool/ack`. Scope statuses:read.
  */
 import { HttpApiEndpoint, HttpApiGroup, OpenApi } from "@effect/platform"
-import { ParseResult, Schema } from "effect"
+import { Schema } from "effect"
 import { Forbidden } from "../domain/Errors.js"
 import { optionalField } from "../domain/Primitives.js"
 import { AckRequest, AckResult, POOL_MAX_LIMIT, StatusEvent } from "../domain/StatusPool.js"
 import { envelope } from "./Envelope.js"
-import { DataOf, LimitParam, PageOf } from "./Schemas.js"
+import { DataOf, IdCursor, LimitParam, PageOf } from "./Schemas.js"
 import { RequiresStatusesRead } from "./Scopes.js"
-
-/** Opaque page cursors over row ids (base64url of `c<id>`). */
-export const encodeCursor = (id: number): string => Buffer.from(`c${id}`, "utf8").toString("base64url")
-
-export const IdCursor = Schema.transformOrFail(Schema.String, Schema.Number, {
-  strict: true,
-  decode: (text, _, ast) => {
-    const match = /^c([1-9][0-9]{0,15})$/.exec(Buffer.from(text, "base64url").toString("utf8"))
-    const id = match === null ? Number.NaN : Number(match[1])
-    return Number.isSafeInteger(id) && encodeCursor(id) === text
-      ? ParseResult.succeed(id)
-      : ParseResult.fail(new ParseResult.Type(ast, text, "must be a next_cursor returned by this endpoint"))
-  },
-  encode: (id) => ParseResult.succeed(encodeCursor(id))
-}).annotations({ description: "The next_cursor of the previous page" })
 
 export class StatusPoolApi extends HttpApiGroup.make("statusPool")
   .add(

@@ -3,7 +3,7 @@ import { Effect } from "effect"
 import { CurrentPartner } from "../domain/Auth.js"
 import { POOL_DEFAULT_LIMIT, StatusPool } from "../domain/StatusPool.js"
 import { StarmileApi } from "./Api.js"
-import { encodeCursor } from "./StatusPoolApi.js"
+import { encodeCursor } from "./Schemas.js"
 
 export const StatusPoolHttpLive = HttpApiBuilder.group(StarmileApi, "statusPool", (handlers) =>
   Effect.map(StatusPool, (pool) =>
