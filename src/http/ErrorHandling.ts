@@ -17,6 +17,7 @@ import {
   PayloadTooLarge,
   ValidationFailed
 } from "../domain/Errors.js"
+import { pgErrorInfo } from "../persistence/SqlErrors.js"
 import { StarmileApi } from "./Api.js"
 
 type Issue = HttpApiError.HttpApiDecodeError["issues"][number]
@@ -79,12 +80,25 @@ const isJsonParseFailure = (defect: unknown): boolean =>
 
 const isRouteNotFound = (error: unknown): boolean => HttpServerError.isServerError(error) && error._tag === "RouteNotFound"
 
+/**
+ * Only a database that cannot be reached or is shutting down is "retry shortly" (503): no
+ * connection could be had (whatever the server said), no code, a Node network error
+ * (ECONNREFUSED, EPIPE, ...), or SQLSTATE class 08 (connection exception), 53 (insufficient
+ * resources) or 57 (operator intervention). A data or constraint error the code did not map is
+ * a bug: 500, so it is not mistaken for an outage.
+ */
+const isUnavailability = (error: SqlError.SqlError): boolean => {
+  if (/acquire connection|failed to connect/i.test(error.message)) return true
+  const code = pgErrorInfo(error)?.code
+  return code === undefined || /^(E|08|53|57)/.test(code)
+}
+
 type ApiFailure = ValidationFailed | NotFound | MalformedBody | PayloadTooLarge | DatabaseUnavailable | InternalError
 
 const fromDefect = (defect: unknown): Effect.Effect<never, ApiFailure> => {
   if (isJsonParseFailure(defect)) return Effect.fail(new MalformedBody({ message: "The request body is not valid JSON." }))
-  if (defect instanceof SqlError.SqlError) {
-    return Effect.logError("database failure", Cause.die(defect)).pipe(
+  if (defect instanceof SqlError.SqlError && isUnavailability(defect)) {
+    return Effect.logError("database unavailable", Cause.die(defect)).pipe(
       Effect.zipRight(Effect.fail(new DatabaseUnavailable({ message: "The database is unavailable; retry shortly." })))
     )
   }
