@@ -152,6 +152,10 @@ describe("POST /api/v1/orders", () => {
         expect((yield* getOrder(ws, max.order_id)).shipping_cost).toBe(1_000_000)
         const cents = yield* createOrder(ws, clearanceOrder(ws, { shipping_cost: 0.01 }))
         expect((yield* getOrder(ws, cents.order_id)).shipping_cost).toBe(0.01)
+        // a Starmile tracking is never a sticker code: it would collide with a future parcel's tracking
+        const sticker = yield* postOrder(ws.token, clearanceOrder(ws, { parcels: [parcelBody({ merchant_tracking: "SP000000345AZ" })] }))
+        expect(sticker.status).toBe(422)
+        expect(Object.keys(sticker.body.errors)).toEqual(["parcels.0.merchant_tracking"])
         // less than a cent is not "none": it has more than 2 decimals (422, never a database error)
         const tiny = yield* postOrder(ws.token, clearanceOrder(ws, { shipping_cost: 0.000000001 }))
         expect(tiny.status).toBe(422)
@@ -435,12 +439,12 @@ describe("POST /api/v1/orders", () => {
           "duplicate_reference",
           ["parcels.0.merchant_tracking"]
         )
-        // a merchant_tracking equal to a stored parcel's default (its own tracking)
+        // a stored parcel's default sticker is its own tracking: a Starmile number, never a partner's
         const defaulted = yield* createOrder(ws, clearanceOrder(ws, { parcels: [parcelBody({ merchant_tracking: undefined })] }))
         yield* rejects(
           ws.token,
           clearanceOrder(ws, { parcels: [parcelBody(), parcelBody({ merchant_tracking: defaulted.items[0]!.parcel_id })] }),
-          "duplicate_reference",
+          "validation_failed",
           ["parcels.1.merchant_tracking"]
         )
         // still taken once the order is cancelled

@@ -92,8 +92,15 @@ describe("PATCH /api/v1/orders/{order_id}/parcels/{item_id}", () => {
         const otherBody = clearanceOrder(ws)
         const other = yield* createOrder(ws, otherBody)
         expect((yield* cancel(ws.token, other.order_id)).status).toBe(200)
-        // another parcel's sticker, a cancelled order's sticker, a parcel whose sticker defaulted to its tracking
-        for (const taken of [body.parcels[1].merchant_tracking, otherBody.parcels[0].merchant_tracking, data.items[2]!.parcel_id]) {
+        // a parcel whose sticker defaulted to its tracking: a Starmile number is never a sticker code
+        const starmile = yield* patchParcel(ws.token, data.order_id, body.parcels[0].item_id, {
+          merchant_tracking: data.items[2]!.parcel_id
+        })
+        expect(starmile.status).toBe(422)
+        expect(starmile.body.code).toBe("validation_failed")
+        expect(Object.keys(starmile.body.errors)).toEqual(["merchant_tracking"])
+        // another parcel's sticker, a cancelled order's sticker
+        for (const taken of [body.parcels[1].merchant_tracking, otherBody.parcels[0].merchant_tracking]) {
           const before = yield* getOrder(ws, data.order_id)
           const response = yield* patchParcel(ws.token, data.order_id, body.parcels[0].item_id, {
             merchant_tracking: taken,

@@ -7,6 +7,7 @@ import { HttpApiSchema } from "@effect/platform"
 import { Schema } from "effect"
 import { ReportAllErrors, Timestamp } from "./Catalogue.js"
 import { DestinationFields, DestinationView, RegionStatus } from "./Destination.js"
+import { isValidTracking, ORDER_PREFIX, PARCEL_PREFIX } from "./Tracking.js"
 import { FieldErrors } from "./Errors.js"
 import { CURRENCY_CODES } from "./IsoCodes.js"
 import {
@@ -52,6 +53,18 @@ export const Reference = (max: number) =>
     Schema.filter((s) => isStorableText(s) || "must not contain unpaired surrogates")
   )
 
+/**
+ * The sticker code. A Starmile tracking (SO…/SP… in the S10 layout) is refused: those numbers
+ * are Starmile's to issue — one sent as a sticker could later collide with the tracking a new
+ * parcel gets, and scans always read such a code as the Starmile tracking.
+ */
+export const MerchantTracking = Reference(255).pipe(
+  Schema.filter((s) =>
+    !((s.startsWith(ORDER_PREFIX) || s.startsWith(PARCEL_PREFIX)) && isValidTracking(s)) ||
+    "must not be a Starmile tracking number (SO…/SP…); Starmile issues those"
+  )
+)
+
 /** Declared weights and dimensions: integers 0..1,000,000. */
 export const Measure = IntBetween(0, MAX_MEASURE)
 
@@ -84,7 +97,7 @@ export const ParcelInput = Schema.Struct({
     Reference(255).annotations({ description: "Your per-package reference, unique per partner; echoed as partner_tracking" })
   ),
   merchant_tracking: optionalField(
-    Reference(255).annotations({ description: "The sticker code, unique per partner; default: the parcel's tracking number" })
+    MerchantTracking.annotations({ description: "The sticker code, unique per partner; default: the parcel's tracking number" })
   ),
   package_type: optionalField(PackageType),
   weight_grams: optionalField(Measure),
@@ -120,7 +133,7 @@ export type CreateOrderRequest = typeof CreateOrderRequest.Type
 
 /** PATCH body: every field optional, same limits as create; only sent fields change. */
 export const ParcelPatch = Schema.Struct({
-  merchant_tracking: optionalField(Reference(255)),
+  merchant_tracking: optionalField(MerchantTracking),
   package_type: optionalField(PackageType),
   weight_grams: optionalField(Measure),
   length_mm: optionalField(Measure),
