@@ -32,6 +32,17 @@ describe("configuration", () => {
       expect(result.output).toContain("STARMILE_RESOLVER_INTERVAL")
     }))
 
+  it.live("a token lifetime out of range names its variable", () =>
+    Effect.gen(function* () {
+      const result = yield* startWith({
+        STARMILE_TOKEN_TTL_SECONDS: "5",
+        DATABASE_URL: "postgres://127.0.0.1:1/none",
+        STARMILE_OPERATOR_TOKEN: "x".repeat(20)
+      })
+      expect(result.code).not.toBe(0)
+      expect(result.output).toContain("STARMILE_TOKEN_TTL_SECONDS")
+    }))
+
   it.live("DATABASE_URL without STARMILE_OPERATOR_TOKEN is refused", () =>
     Effect.gen(function* () {
       const result = yield* startWith({ DATABASE_URL: "postgres://127.0.0.1:1/none", STARMILE_OPERATOR_TOKEN: "" })

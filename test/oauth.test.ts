@@ -1,6 +1,7 @@
 import { describe, expect, it } from "@effect/vitest"
 import { SqlClient } from "@effect/sql"
-import { Effect } from "effect"
+import { ConfigProvider, Context, Effect, Layer } from "effect"
+import { Credentials } from "../src/domain/Credentials.js"
 import { created, setupWorkspace, tokenFor } from "./support/Fixtures.js"
 import { call, TestAppLive } from "./support/TestApp.js"
 
@@ -149,6 +150,32 @@ describe("POST /api/v1/oauth/token", () => {
         expect(bogus.body.error).toBe("invalid_scope")
       }))
 
+    it.scoped("tokens live as long as STARMILE_TOKEN_TTL_SECONDS says", () =>
+      Effect.gen(function* () {
+        const ws = yield* setupWorkspace()
+        // the domain service built afresh with its own configuration, over this test's database
+        const credentials = Context.get(
+          yield* Layer.build(
+            Credentials.Default.pipe(
+              Layer.provide(Layer.setConfigProvider(ConfigProvider.fromMap(new Map([["STARMILE_TOKEN_TTL_SECONDS", "120"]]))))
+            )
+          ),
+          Credentials
+        )
+        const token = yield* credentials.issueToken({
+          grant_type: "client_credentials",
+          client_id: ws.credential.client_id,
+          client_secret: ws.credential.client_secret
+        })
+        expect(token.expires_in).toBe(120)
+        const sql = yield* SqlClient.SqlClient
+        const [row] = yield* sql<{ seconds: number }>`
+          select round(extract(epoch from min(expires_at) - now()))::int as seconds from access_tokens
+           where credential_id = (select id from credentials where client_id = ${ws.credential.client_id})`
+        expect(row!.seconds).toBeGreaterThan(100)
+        expect(row!.seconds).toBeLessThanOrEqual(120)
+      }))
+
     it.effect("a token without a scope gets 403 naming the scope", () =>
       Effect.gen(function* () {
         const ws = yield* setupWorkspace()
@@ -229,4 +256,5 @@ describe("POST /api/v1/oauth/token", () => {
         expect(unstorable.status).toBe(404)
       }))
   })
+
 })
