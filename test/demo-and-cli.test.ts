@@ -1,11 +1,12 @@
 import { afterAll, describe, expect, it } from "@effect/vitest"
 import { SqlClient } from "@effect/sql"
 import { ConfigProvider, Effect, Layer } from "effect"
-import { execFile } from "node:child_process"
+import { execFile, spawn } from "node:child_process"
 import * as fs from "node:fs"
 import * as os from "node:os"
 import * as path from "node:path"
 import { isEmptyWorkspace, seedDemoIfEmpty } from "../src/DemoSeed.js"
+import { freePort } from "../src/persistence/EmbeddedPostgres.js"
 import { tokenFor } from "./support/Fixtures.js"
 import { call, TestAppLive } from "./support/TestApp.js"
 import { databaseUrlFor, scopedDatabase } from "./support/TestDatabase.js"
@@ -94,4 +95,56 @@ describe("CLI", () => {
       expect(unknownCommand.code).toBe(2)
       expect(unknownCommand.stderr).toContain("usage:")
     }))
+})
+
+describe("npm start without DATABASE_URL", () => {
+  it.live("starts an embedded PostgreSQL, seeds the demo, prints a working first call, and stops cleanly", () =>
+    Effect.gen(function* () {
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), "starmile-start-test-"))
+      fs.chmodSync(dir, 0o755) // the postgres system user must reach the data directory inside
+      const port = yield* freePort
+      const env: Record<string, string | undefined> = { ...process.env, STARMILE_DATA_DIR: dir, PORT: String(port) }
+      delete env["DATABASE_URL"]
+      delete env["STARMILE_OPERATOR_TOKEN"]
+      const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], { env, stdio: ["ignore", "pipe", "pipe"] })
+      let output = ""
+      child.stdout.on("data", (chunk) => (output += String(chunk)))
+      child.stderr.on("data", (chunk) => (output += String(chunk)))
+      const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)))
+      try {
+        yield* Effect.promise(async () => {
+          const deadline = Date.now() + 60_000
+          while (!output.includes("curl -s http") && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100))
+        })
+        expect(output, output).toContain("Starmile hub is running")
+        expect(output).toContain(`Operator token  ${fs.readFileSync(path.join(dir, "operator-token"), "utf8").trim()}`)
+        const demo = JSON.parse(fs.readFileSync(path.join(dir, "demo-credentials.json"), "utf8"))
+        expect(output).toContain(`Client secret   ${demo.client_secret}`)
+        // the printed first call works: token, then the demo services
+        const base = `http://127.0.0.1:${port}`
+        const token = yield* Effect.promise(() =>
+          fetch(`${base}/api/v1/oauth/token`, {
+            method: "POST",
+            headers: { "content-type": "application/json" },
+            body: JSON.stringify({ grant_type: "client_credentials", client_id: demo.client_id, client_secret: demo.client_secret })
+          }).then((r) => r.json() as Promise<{ access_token: string }>)
+        )
+        const services = yield* Effect.promise(() =>
+          fetch(`${base}/api/v1/services`, { headers: { authorization: `Bearer ${token.access_token}` } }).then((r) => r.json() as Promise<{ data: Array<unknown> }>)
+        )
+        expect(services.data.length).toBe(5)
+        expect(fs.existsSync(path.join(dir, "pg", "PG_VERSION"))).toBe(true)
+      } finally {
+        child.kill("SIGTERM")
+      }
+      expect(yield* Effect.promise(() => exited)).toBe(0)
+      // the embedded server went down with the service
+      const stillRunning = yield* Effect.promise(() =>
+        new Promise<boolean>((resolve) =>
+          execFile("pgrep", ["-f", `postgres -D ${path.join(dir, "pg")}`], (error) => resolve(error === null))
+        )
+      )
+      expect(stillRunning).toBe(false)
+      fs.rmSync(dir, { recursive: true, force: true })
+    }), { timeout: 120_000 })
 })

@@ -46,5 +46,19 @@ describe("migrations", () => {
         Effect.provide(a)
       )
       expect(tables[0]!.n).toBe(4)
+      // money is stored exactly, never in a float column
+      const money = yield* Effect.flatMap(SqlClient.SqlClient, (sql) =>
+        sql<{ column: string; type: string }>`
+          select table_name || '.' || column_name as column, data_type as type from information_schema.columns
+           where table_schema = 'public'
+             and column_name in ('amount', 'per_kg_amount', 'shipping_cost', 'declared_value')
+           order by 1`).pipe(Effect.provide(a))
+      expect(money).toEqual([
+        { column: "invoice_lines.amount", type: "numeric" },
+        { column: "orders.shipping_cost", type: "numeric" },
+        { column: "products.declared_value", type: "numeric" },
+        { column: "rates.amount", type: "numeric" },
+        { column: "rates.per_kg_amount", type: "numeric" }
+      ])
     }))
 })

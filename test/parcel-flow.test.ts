@@ -387,6 +387,23 @@ describe("POST /operator/v1/parcels/{code}/status", () => {
         expect(yield* cancelOrder(ws, { tracking: orderId })).toBe("refused")
       }))
 
+    it.effect("the database itself refuses a backward move and any move of a cancelled parcel", () =>
+      Effect.gen(function* () {
+        const ws = yield* setupWorkspace()
+        const sql = yield* SqlClient.SqlClient
+        const order = yield* insertOrder(ws)
+        const parcel = order.parcels[0]!
+        yield* sql`update parcels set status = 'sorted', step_index = 2 where id = ${parcel.id}`
+        const backwards = yield* Effect.either(
+          sql`update parcels set status = 'received', step_index = 1 where id = ${parcel.id}`
+        )
+        expect(backwards._tag).toBe("Left")
+        yield* sql`update parcels set status = 'cancelled' where id = ${parcel.id}`
+        const revived = yield* Effect.either(sql`update parcels set status = 'delivered', step_index = 3 where id = ${parcel.id}`)
+        expect(revived._tag).toBe("Left")
+        expect(yield* parcelRow(parcel.id)).toMatchObject({ status: "cancelled", step_index: 2 })
+      }))
+
     it.effect("cancel racing a move, 100 rounds: exactly one wins and the pool says so", () =>
       Effect.gen(function* () {
         const ws = yield* setupWorkspace()

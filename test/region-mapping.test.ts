@@ -31,12 +31,13 @@ describe("region mapping and the pending-mapping resolver", () => {
     it.effect("lists waiting keys with their order count and oldest order", () =>
       Effect.gen(function* () {
         const ws = yield* setupWorkspace()
-        yield* pending(ws, "10", "20", 3)
+        // the later key sorts first by name: the list must still put the older one first
         yield* pending(ws, "10", "21", 1)
+        yield* pending(ws, "10", "20", 3)
         const response = yield* operator("GET", "/operator/v1/region-mappings/pending")
         expect(response.status).toBe(200)
         const mine = response.body.data.filter((k: { partner_id: number }) => k.partner_id === ws.partner.id)
-        expect(mine.map((k: any) => [k.parent_region, k.region, k.waiting_orders])).toEqual([["10", "20", 3], ["10", "21", 1]])
+        expect(mine.map((k: any) => [k.parent_region, k.region, k.waiting_orders])).toEqual([["10", "21", 1], ["10", "20", 3]])
         expect(Date.parse(mine[0].oldest_order_at)).not.toBeNaN()
       }))
 
