@@ -6,8 +6,8 @@ describe("HTTP conventions", () => {
   it.layer(TestAppLive)((it) => {
     it.effect("health and readiness", () =>
       Effect.gen(function* () {
-        expect(yield* call("GET", "/health")).toMatchObject({ status: 200, body: { status: "ok" } })
-        expect(yield* call("GET", "/ready")).toMatchObject({ status: 200, body: { status: "ready" } })
+        expect(yield* call("GET", "/health")).toMatchObject({ status: 200, body: { data: { status: "ok" } } })
+        expect(yield* call("GET", "/ready")).toMatchObject({ status: 200, body: { data: { status: "ready" } } })
       }))
 
     it.effect("a decode failure is 422 with dot-path field errors, not the platform's 400", () =>

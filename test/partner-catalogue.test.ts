@@ -39,6 +39,7 @@ describe("partner catalogue", () => {
 
         const list = yield* call("GET", "/api/v1/services", { token: ws.token })
         expect(list.status).toBe(200)
+        expect(list.body.next_cursor).toBeNull() // a list, even when not paginated (CONTRACT §1)
         const ids = list.body.data.map((s: { id: number }) => s.id)
         expect(ids).toEqual(Object.values(ws.services).map((s) => s.id))
         for (const id of Object.values(other.services).map((s) => s.id)) expect(ids).not.toContain(id)

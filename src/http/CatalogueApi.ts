@@ -6,20 +6,20 @@ import { Forbidden } from "../domain/Errors.js"
 import { CountryCode, optionalField } from "../domain/Primitives.js"
 import { envelope } from "./Envelope.js"
 import { RequiresServicesRead } from "./Scopes.js"
-import { DataOf } from "./Schemas.js"
+import { PageOf } from "./Schemas.js"
 
 export class CatalogueApi extends HttpApiGroup.make("catalogue")
   .add(
     HttpApiEndpoint.get("listServices", "/api/v1/services")
       .middleware(RequiresServicesRead)
-      .addSuccess(DataOf(Schema.Array(PartnerService)))
+      .addSuccess(PageOf(PartnerService))
       .annotate(OpenApi.Description, "Services published for the caller's partner in the caller's warehouse (scope services:read)")
   )
   .add(
     HttpApiEndpoint.get("listPudoPoints", "/api/v1/pudo-points")
       .middleware(RequiresServicesRead)
       .setUrlParams(Schema.Struct({ country: optionalField(CountryCode), kind: optionalField(PudoKind) }))
-      .addSuccess(DataOf(Schema.Array(PudoPoint)))
+      .addSuccess(PageOf(PudoPoint))
       .annotate(OpenApi.Description, "Active PUDO points and lockers (scope services:read)")
   )
   .addError(envelope(Forbidden))

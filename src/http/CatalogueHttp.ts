@@ -10,10 +10,10 @@ export const CatalogueHttpLive = HttpApiBuilder.group(StarmileApi, "catalogue", 
       .handle("listServices", () =>
         Effect.gen(function* () {
           const principal = yield* CurrentPartner
-          return { data: yield* catalogue.listPartnerServices(principal.partnerId, principal.warehouseId) }
+          return { data: yield* catalogue.listPartnerServices(principal.partnerId, principal.warehouseId), next_cursor: null }
         }))
       .handle("listPudoPoints", ({ urlParams }) =>
         Effect.map(
           catalogue.listActivePudoPoints({ country: urlParams.country, kind: urlParams.kind }),
-          (data) => ({ data })
+          (data) => ({ data, next_cursor: null })
         ))))

@@ -3,13 +3,13 @@ import { HttpApiEndpoint, HttpApiGroup, OpenApi } from "@effect/platform"
 import { Schema } from "effect"
 import { JobRunResult, JobStatus, UnknownJob } from "../jobs/Jobs.js"
 import { envelope } from "./Envelope.js"
-import { DataOf } from "./Schemas.js"
+import { DataOf, PageOf } from "./Schemas.js"
 import { OperatorAuth } from "./Security.js"
 
 export class JobsApi extends HttpApiGroup.make("jobs")
   .add(
     HttpApiEndpoint.get("listJobs", "/operator/v1/jobs")
-      .addSuccess(DataOf(Schema.Array(JobStatus)))
+      .addSuccess(PageOf(JobStatus))
       .annotate(OpenApi.Description, "Each job: interval, last run (any instance), next scheduled run")
   )
   .add(

@@ -6,7 +6,7 @@ import { StarmileApi } from "./Api.js"
 export const JobsHttpLive = HttpApiBuilder.group(StarmileApi, "jobs", (handlers) =>
   Effect.map(JobRegistry, (registry) =>
     handlers
-      .handle("listJobs", () => registry.status.pipe(Effect.orDie, Effect.map((data) => ({ data }))))
+      .handle("listJobs", () => registry.status.pipe(Effect.orDie, Effect.map((data) => ({ data, next_cursor: null }))))
       .handle("runJob", ({ path }) =>
         registry.run(path.name, "http").pipe(
           // an unknown name is the caller's mistake; anything else is ours (503/500 envelope)

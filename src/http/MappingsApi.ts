@@ -3,7 +3,7 @@ import { HttpApiEndpoint, HttpApiGroup, OpenApi } from "@effect/platform"
 import { Schema } from "effect"
 import { NewRegionMapping, RegionMapping, Timestamp } from "../domain/Catalogue.js"
 import { Id } from "../domain/Primitives.js"
-import { DataOf, IdPath } from "./Schemas.js"
+import { DataOf, IdPath, PageOf } from "./Schemas.js"
 import { OperatorAuth } from "./Security.js"
 
 export const PendingMappingKey = Schema.Struct({
@@ -22,7 +22,7 @@ export const SavedMapping = Schema.Struct({
 export class MappingsApi extends HttpApiGroup.make("mappings")
   .add(
     HttpApiEndpoint.get("listPending", "/operator/v1/region-mappings/pending")
-      .addSuccess(DataOf(Schema.Array(PendingMappingKey)))
+      .addSuccess(PageOf(PendingMappingKey))
       .annotate(OpenApi.Description, "Every waiting key with its order count and oldest order, oldest first")
   )
   .add(

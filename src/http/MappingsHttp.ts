@@ -7,7 +7,7 @@ import { parseId } from "./Ids.js"
 export const MappingsHttpLive = HttpApiBuilder.group(StarmileApi, "mappings", (handlers) =>
   Effect.map(RegionMappings, (mappings) =>
     handlers
-      .handle("listPending", () => Effect.map(mappings.listPending, (data) => ({ data })))
+      .handle("listPending", () => Effect.map(mappings.listPending, (data) => ({ data, next_cursor: null })))
       .handle("saveMapping", ({ path, payload }) =>
         parseId(path.partner_id, "Partner").pipe(
           Effect.flatMap((partnerId) => mappings.save(partnerId, payload)),

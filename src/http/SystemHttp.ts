@@ -8,11 +8,11 @@ export const SystemHttpLive = HttpApiBuilder.group(StarmileApi, "system", (handl
   Effect.gen(function* () {
     const sql = yield* SqlClient.SqlClient
     return handlers
-      .handle("health", () => Effect.succeed({ status: "ok" as const }))
+      .handle("health", () => Effect.succeed({ data: { status: "ok" as const } }))
       .handle("ready", () =>
         sql`select 1`.pipe(
           Effect.timeout("2 seconds"),
-          Effect.as({ status: "ready" as const }),
+          Effect.as({ data: { status: "ready" as const } }),
           Effect.catchAll(() => Effect.fail(new DatabaseUnavailable({ message: "The database is not reachable." })))
         ))
   }))
