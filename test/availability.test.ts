@@ -5,25 +5,14 @@
 import { describe, expect, it } from "@effect/vitest"
 import { NodeHttpServer } from "@effect/platform-node"
 import { Effect, Layer, Redacted } from "effect"
-import pg from "pg"
 import { HttpLive } from "../src/http/Server.js"
 import { DomainLive } from "../src/index.js"
 import { OperatorTokenValue } from "../src/OperatorToken.js"
 import { pgClientLayer } from "../src/persistence/Database.js"
 import { runMigrations } from "../src/persistence/Migrations.js"
 import { call, TEST_OPERATOR_TOKEN } from "./support/TestApp.js"
-import { adminDatabaseUrl, databaseUrlFor, scopedDatabase } from "./support/TestDatabase.js"
+import { adminStatement, databaseUrlFor, scopedDatabase } from "./support/TestDatabase.js"
 
-const admin = (statement: string) =>
-  Effect.promise(async () => {
-    const client = new pg.Client({ connectionString: adminDatabaseUrl() })
-    await client.connect()
-    try {
-      await client.query(statement)
-    } finally {
-      await client.end()
-    }
-  })
 
 describe("database availability", () => {
   it.scopedLive("503 database_unavailable while the database refuses connections, 200 once it is back", () =>
@@ -44,8 +33,8 @@ describe("database availability", () => {
         call("GET", path, token === undefined ? {} : { token }).pipe(Effect.provide(app))
       expect((yield* get("/ready")).status).toBe(200)
 
-      yield* admin(`alter database ${name} allow_connections false`)
-      yield* admin(`select pg_terminate_backend(pid) from pg_stat_activity where datname = '${name}'`)
+      yield* adminStatement(`alter database ${name} allow_connections false`)
+      yield* adminStatement(`select pg_terminate_backend(pid) from pg_stat_activity where datname = '${name}'`)
       const ready = yield* get("/ready")
       expect(ready.status).toBe(503)
       expect(ready.body).toEqual({ message: "The database is not reachable.", code: "database_unavailable" })
@@ -54,7 +43,7 @@ describe("database availability", () => {
       expect(partner.body.code).toBe("database_unavailable")
       expect((yield* get("/health")).status).toBe(200) // liveness does not depend on the database
 
-      yield* admin(`alter database ${name} allow_connections true`)
+      yield* adminStatement(`alter database ${name} allow_connections true`)
       expect((yield* get("/ready")).status).toBe(200)
     }))
 })

@@ -4,7 +4,6 @@
 import { describe, expect, it } from "@effect/vitest"
 import { SqlClient } from "@effect/sql"
 import { ConfigProvider, Context, Effect, Fiber, Layer, Logger, Redacted } from "effect"
-import pg from "pg"
 import { JobRegistry } from "../src/jobs/Jobs.js"
 import { JobsLive } from "../src/jobs/JobsLive.js"
 import { PendingMappingResolver } from "../src/jobs/PendingMappingResolver.js"
@@ -12,7 +11,7 @@ import { pgClientLayer } from "../src/persistence/Database.js"
 import { runMigrations } from "../src/persistence/Migrations.js"
 import { mapKey, seedMinimalCatalogue } from "./support/MinimalCatalogue.js"
 import { insertPendingOrders } from "./support/PendingOrders.js"
-import { adminDatabaseUrl, databaseUrlFor, scopedDatabase } from "./support/TestDatabase.js"
+import { adminStatement, databaseUrlFor, scopedDatabase } from "./support/TestDatabase.js"
 
 const config = (entries: Record<string, string>) =>
   Layer.setConfigProvider(ConfigProvider.fromMap(new Map(Object.entries(entries))))
@@ -148,12 +147,12 @@ describe("pending-mapping resolver (embedded, no HTTP)", () => {
         )
       )
       // the database goes away: no new connections, existing ones are killed
-      yield* admin(`alter database ${db.name} allow_connections false`)
-      yield* admin(`select pg_terminate_backend(pid) from pg_stat_activity where datname = '${db.name}'`)
+      yield* adminStatement(`alter database ${db.name} allow_connections false`)
+      yield* adminStatement(`select pg_terminate_backend(pid) from pg_stat_activity where datname = '${db.name}'`)
       yield* Effect.sleep("1 second")
       expect(warnings.some((m) => m.includes("tick failed"))).toBe(true)
       // it comes back; an operator maps the key; the same fiber resolves the orders
-      yield* admin(`alter database ${db.name} allow_connections true`)
+      yield* adminStatement(`alter database ${db.name} allow_connections true`)
       const sql = yield* Effect.provide(SqlClient.SqlClient, yield* Layer.build(pgClientLayer(db.url, { maxConnections: 1 })))
       yield* mapKey(db.partnerId, "x", "y", db.regionId).pipe(Effect.provideService(SqlClient.SqlClient, sql))
       const resolved = yield* sql<{ n: number }>`
@@ -167,13 +166,3 @@ describe("pending-mapping resolver (embedded, no HTTP)", () => {
     }))
 })
 
-const admin = (statement: string) =>
-  Effect.promise(async () => {
-    const client = new pg.Client({ connectionString: adminDatabaseUrl() })
-    await client.connect()
-    try {
-      await client.query(statement)
-    } finally {
-      await client.end()
-    }
-  })

@@ -28,6 +28,9 @@ const admin = <A>(run: (client: pg.Client) => Promise<A>) =>
     }
   })
 
+/** One statement on the server's admin database (create/drop, allow_connections, ...). */
+export const adminStatement = (statement: string) => admin((c) => c.query(statement)).pipe(Effect.asVoid)
+
 /** Creates an empty database and drops it with the scope. */
 export const scopedDatabase = Effect.acquireRelease(
   Effect.suspend(() => {
