@@ -6,7 +6,14 @@
  * - an unknown route → 404;
  * - database unreachable → 503; any other defect → 500, logged with its cause.
  */
-import { HttpApiBuilder, HttpApiError, HttpMethod, HttpServerError, HttpServerRequest } from "@effect/platform"
+import {
+  HttpApiBuilder,
+  HttpApiError,
+  HttpIncomingMessage,
+  HttpMethod,
+  HttpServerError,
+  HttpServerRequest
+} from "@effect/platform"
 import { SqlError } from "@effect/sql"
 import { Cause, Effect, Option } from "effect"
 import {
@@ -61,14 +68,12 @@ const nestedDeeperThan = (value: unknown, max: number): boolean => {
 const guardBody = Effect.gen(function* () {
   const request = yield* HttpServerRequest.HttpServerRequest
   if (!HttpMethod.hasBody(request.method)) return
-  if (Number(request.headers["content-length"] ?? 0) > MAX_BODY_BYTES) {
-    return yield* new PayloadTooLarge({ message: `The request body must be at most ${MAX_BODY_BYTES} bytes.` })
-  }
+  if (Number(request.headers["content-length"] ?? 0) > MAX_BODY_BYTES) return yield* tooLarge()
   const contentType = request.headers["content-type"] ?? "application/json"
   if (!contentType.toLowerCase().includes("json")) return
   const body = yield* Effect.mapError(
     request.json,
-    () => new MalformedBody({ message: "The request body is not valid JSON." })
+    (error) => isBodyTooLarge(error) ? tooLarge() : new MalformedBody({ message: "The request body is not valid JSON." })
   )
   if (nestedDeeperThan(body, MAX_JSON_DEPTH)) {
     return yield* ValidationFailed.at("body", `must not nest deeper than ${MAX_JSON_DEPTH} levels`)
@@ -77,6 +82,13 @@ const guardBody = Effect.gen(function* () {
 
 const isJsonParseFailure = (defect: unknown): boolean =>
   HttpServerError.isServerError(defect) && defect._tag === "RequestError" && defect.reason === "Decode"
+
+/** The body reader stopped at MaxBodySize (a body without Content-Length, e.g. chunked). */
+const isBodyTooLarge = (error: unknown): boolean =>
+  HttpServerError.isServerError(error) && error._tag === "RequestError" &&
+  error.cause instanceof Error && error.cause.message === "maxBytes exceeded"
+
+const tooLarge = () => new PayloadTooLarge({ message: `The request body must be at most ${MAX_BODY_BYTES} bytes.` })
 
 const isRouteNotFound = (error: unknown): boolean => HttpServerError.isServerError(error) && error._tag === "RouteNotFound"
 
@@ -96,6 +108,7 @@ const isUnavailability = (error: SqlError.SqlError): boolean => {
 type ApiFailure = ValidationFailed | NotFound | MalformedBody | PayloadTooLarge | DatabaseUnavailable | InternalError
 
 const fromDefect = (defect: unknown): Effect.Effect<never, ApiFailure> => {
+  if (isBodyTooLarge(defect)) return Effect.fail(tooLarge())
   if (isJsonParseFailure(defect)) return Effect.fail(new MalformedBody({ message: "The request body is not valid JSON." }))
   if (defect instanceof SqlError.SqlError && isUnavailability(defect)) {
     return Effect.logError("database unavailable", Cause.die(defect)).pipe(
@@ -107,15 +120,21 @@ const fromDefect = (defect: unknown): Effect.Effect<never, ApiFailure> => {
   )
 }
 
+const handleFailure = <E>(cause: Cause.Cause<E>): Effect.Effect<never, E | ApiFailure> => {
+  const failure = Cause.failureOption(cause)
+  if (Option.isSome(failure)) {
+    const error: unknown = failure.value
+    if (error instanceof HttpApiError.HttpApiDecodeError) return Effect.fail(decodeErrorToValidation(error))
+    if (isRouteNotFound(error)) return Effect.fail(new NotFound({ message: "No such endpoint." }))
+    return Effect.failCause(cause)
+  }
+  const defect = Cause.dieOption(cause)
+  return Option.isSome(defect) ? fromDefect(defect.value) : Effect.failCause(cause)
+}
+
 export const ErrorHandlingLive = HttpApiBuilder.middleware(StarmileApi, (app) =>
-  Effect.catchAllCause(Effect.zipRight(guardBody, app), (cause): Effect.Effect<never, ApiFailure> => {
-    const failure = Cause.failureOption(cause)
-    if (Option.isSome(failure)) {
-      const error: unknown = failure.value
-      if (error instanceof HttpApiError.HttpApiDecodeError) return Effect.fail(decodeErrorToValidation(error))
-      if (isRouteNotFound(error)) return Effect.fail(new NotFound({ message: "No such endpoint." }))
-      return Effect.failCause(cause)
-    }
-    const defect = Cause.dieOption(cause)
-    return Option.isSome(defect) ? fromDefect(defect.value) : Effect.failCause(cause)
-  }))
+  Effect.catchAllCause(
+    // every body read of the request (here and in the handler) stops at MAX_BODY_BYTES
+    HttpIncomingMessage.withMaxBodySize(Effect.zipRight(guardBody, app), Option.some(MAX_BODY_BYTES)),
+    handleFailure
+  ))
