@@ -3,7 +3,7 @@
  * services (type + channel), publications and rates. Pure Schema models and the rules that
  * need no database; rules that need stored state live in CatalogueService.
  */
-import { Schema, Struct } from "effect"
+import { Either, Schema, Struct } from "effect"
 import { CountryCode, CurrencyCode, Id, Money, optionalField, PricingTier, RequiredText, StatusCode, Text } from "./Primitives.js"
 
 export const Timestamp = Schema.DateFromString.annotations({
@@ -31,13 +31,20 @@ export const CHANNELS_BY_TYPE: Record<ServiceType, ReadonlyArray<Channel | null>
   cross_docking: [null]
 }
 
-/** The channel of a new service: the only one allowed for its type when omitted. */
-export const resolveChannel = (type: ServiceType, channel: Channel | null | undefined): Channel | null | string => {
+/** The channel of a new service, or why the one given (or omitted) does not fit its type. */
+export const resolveChannel = (
+  type: ServiceType,
+  channel: Channel | null | undefined
+): Either.Either<Channel | null, string> => {
   const allowed = CHANNELS_BY_TYPE[type]
-  if (channel === undefined) return allowed.length === 1 ? allowed[0]! : `must be one of ${allowed.join(", ")} for a ${type} service`
+  if (channel === undefined) {
+    return allowed.length === 1
+      ? Either.right(allowed[0]!)
+      : Either.left(`must be one of ${allowed.join(", ")} for a ${type} service`)
+  }
   return allowed.includes(channel)
-    ? channel
-    : `must be ${allowed.map((c) => c === null ? "null" : c).join(" or ")} for a ${type} service`
+    ? Either.right(channel)
+    : Either.left(`must be ${allowed.map((c) => c === null ? "null" : c).join(" or ")} for a ${type} service`)
 }
 
 // ---------------------------------------------------------------- scopes

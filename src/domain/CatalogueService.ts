@@ -4,7 +4,7 @@
  * channel fits the service type). Shape rules are in the input schemas of Catalogue.ts.
  */
 import { HttpApiSchema } from "@effect/platform"
-import { Effect, Schema } from "effect"
+import { Effect, Either, Schema } from "effect"
 import { CatalogueRepo } from "../persistence/CatalogueRepo.js"
 import { NotFound, ValidationFailed } from "./Errors.js"
 import {
@@ -92,16 +92,15 @@ export class CatalogueService extends Effect.Service<CatalogueService>()("starmi
 
       createService: (input: typeof NewService.Type) =>
         Effect.gen(function* () {
-          const channel = resolveChannel(input.type, input.channel)
-          if (typeof channel === "string" && !["home", "pudo", "locker"].includes(channel)) {
-            return yield* ValidationFailed.at("channel", channel)
-          }
+          const resolved = resolveChannel(input.type, input.channel)
+          if (Either.isLeft(resolved)) return yield* ValidationFailed.at("channel", resolved.left)
+          const channel = resolved.right
           const flow = yield* repo.findFlow(input.flow_id)
           if (flow === undefined) return yield* ValidationFailed.at("flow_id", `flow ${input.flow_id} does not exist`)
           return yield* repo.insertService({
             name: input.name,
             type: input.type,
-            channel: channel as string | null,
+            channel,
             origin_country: input.origin_country,
             destination_country: input.destination_country,
             flow_id: input.flow_id,
