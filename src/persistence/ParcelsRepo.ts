@@ -47,10 +47,12 @@ export type AdvanceOutcome = "moved" | "refused_cancelled" | "refused_backwards"
 
 const triggerRefusal = (error: SqlError.SqlError): AdvanceOutcome | undefined => {
   const info = pgErrorInfo(error)
-  if (info?.code !== RAISED_EXCEPTION || info.constraint !== "parcels_forward_only") return undefined
-  const cause = error.cause
-  const message = typeof cause === "object" && cause !== null && "message" in cause ? String(cause.message) : ""
-  return message.includes("is cancelled") ? "refused_cancelled" : "refused_backwards"
+  if (info?.code !== RAISED_EXCEPTION) return undefined
+  return info.constraint === "parcels_cancelled_stay"
+    ? "refused_cancelled"
+    : info.constraint === "parcels_forward_only"
+    ? "refused_backwards"
+    : undefined
 }
 
 export class ParcelsRepo extends Effect.Service<ParcelsRepo>()("starmile/ParcelsRepo", {

@@ -203,7 +203,7 @@ create index parcels_by_merchant_tracking on parcels (merchant_tracking);
 create function starmile_parcels_forward_only() returns trigger language plpgsql as $$
 begin
   if old.status = 'cancelled' and new.status <> 'cancelled' then
-    raise exception 'parcel % is cancelled', old.tracking using errcode = 'P0001', constraint = 'parcels_forward_only';
+    raise exception 'parcel % is cancelled', old.tracking using errcode = 'P0001', constraint = 'parcels_cancelled_stay';
   end if;
   if new.step_index < old.step_index then
     raise exception 'parcel % cannot move backwards', old.tracking using errcode = 'P0001', constraint = 'parcels_forward_only';
