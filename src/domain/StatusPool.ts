@@ -32,7 +32,7 @@ export const StatusEvent = Schema.Struct({
 export type StatusEvent = typeof StatusEvent.Type
 
 export const AckRequest = Schema.Struct({
-  ids: Schema.Array(Id).pipe(
+  ids: Schema.Array(Id).annotations({ message: () => "must be an array of event ids" }).pipe(
     Schema.minItems(1, { message: () => "must list at least one event id" }),
     Schema.maxItems(ACK_MAX_IDS, { message: () => `must list at most ${ACK_MAX_IDS} event ids` })
   )

@@ -14,7 +14,7 @@ export const IdPath = <K extends string>(name: K) =>
 
 /** `?limit=` as an integer 1..max (default applied by the handler). */
 export const LimitParam = (max: number) =>
-  Schema.NumberFromString.pipe(
+  Schema.NumberFromString.annotations({ message: () => "must be an integer" }).pipe(
     Schema.int({ message: () => "must be an integer" }),
     Schema.between(1, max, { message: () => `must be between 1 and ${max}` })
   )
