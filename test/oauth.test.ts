@@ -209,6 +209,7 @@ describe("POST /api/v1/oauth/token", () => {
       Effect.gen(function* () {
         const none = yield* call("GET", "/api/v1/services")
         expect(none.status).toBe(401)
+        expect(none.headers["www-authenticate"]).toBe("Bearer realm=\"starmile\"")
         expect(none.body).toEqual({ message: "A bearer token is required.", code: "unauthenticated" })
         const unknown = yield* call("GET", "/api/v1/services", { token: "not-a-token" })
         expect(unknown.status).toBe(401)

@@ -2,8 +2,16 @@
  * The HTTP application: the API with its handlers, security, error handling, `/openapi.json`
  * and the docs page at `/docs`. `HttpLive` needs an HttpServer (real or test) and the domain.
  */
-import { HttpApiBuilder, HttpApiScalar, HttpMiddleware, HttpRouter, HttpServer } from "@effect/platform"
-import { Layer } from "effect"
+import {
+  HttpApiBuilder,
+  HttpApiScalar,
+  HttpApp,
+  HttpMiddleware,
+  HttpRouter,
+  HttpServer,
+  HttpServerResponse
+} from "@effect/platform"
+import { Effect, Layer } from "effect"
 import { StarmileApi } from "./Api.js"
 import { CatalogueHttpLive } from "./CatalogueHttp.js"
 import { ErrorHandlingLive } from "./ErrorHandling.js"
@@ -35,7 +43,24 @@ export const ApiLive = HttpApiBuilder.api(StarmileApi).pipe(
   Layer.provide([OperatorAuthLive, ScopesLive])
 )
 
-export const HttpLive = HttpApiBuilder.serve(HttpMiddleware.logger).pipe(
+/**
+ * RFC 6750 §3: a 401 from a bearer-protected resource names the scheme. (The token endpoint
+ * authenticates clients by their body; its 401 is the RFC 6749 `invalid_client` body.)
+ */
+const bearerChallenge = HttpMiddleware.make((app) =>
+  Effect.zipRight(
+    // a pre-response handler sees every response, the encoded errors included, before it is sent
+    HttpApp.appendPreResponseHandler((_request, response) =>
+      Effect.succeed(
+        response.status === 401
+          ? HttpServerResponse.setHeader(response, "www-authenticate", "Bearer realm=\"starmile\"")
+          : response
+      )
+    ),
+    app
+  ))
+
+export const HttpLive = HttpApiBuilder.serve((app) => HttpMiddleware.logger(bearerChallenge(app))).pipe(
   // partner references in paths are up to 255 characters (find-my-way's default is 100),
   // percent-encoded up to 3 bytes each
   Layer.provide(HttpRouter.setRouterConfig({ maxParamLength: 1024 })),
