@@ -98,9 +98,10 @@ describe("CLI", () => {
 })
 
 describe("npm start without DATABASE_URL", () => {
-  it.live("starts an embedded PostgreSQL, seeds the demo, prints a working first call, and stops cleanly", () =>
+  it.scopedLive("starts an embedded PostgreSQL, seeds the demo, prints a working first call, and stops cleanly", () =>
     Effect.gen(function* () {
       const dir = fs.mkdtempSync(path.join(os.tmpdir(), "starmile-start-test-"))
+      yield* Effect.addFinalizer(() => Effect.sync(() => fs.rmSync(dir, { recursive: true, force: true })))
       fs.chmodSync(dir, 0o755) // the postgres system user must reach the data directory inside
       const port = yield* freePort
       const env: Record<string, string | undefined> = { ...process.env, STARMILE_DATA_DIR: dir, PORT: String(port) }
@@ -145,6 +146,5 @@ describe("npm start without DATABASE_URL", () => {
         )
       )
       expect(stillRunning).toBe(false)
-      fs.rmSync(dir, { recursive: true, force: true })
     }), { timeout: 120_000 })
 })
