@@ -79,3 +79,17 @@ export class PayloadTooLarge extends Schema.TaggedError<PayloadTooLarge>()(
   { message: Schema.String },
   HttpApiSchema.annotations({ status: 413, description: "The request body is too large" })
 ) {}
+
+/** 415: the body's media type is not one the endpoint reads (JSON: application/json, application/*+json). */
+export class UnsupportedMediaType extends Schema.TaggedError<UnsupportedMediaType>()(
+  "UnsupportedMediaType",
+  { message: Schema.String },
+  HttpApiSchema.annotations({ status: 415, description: "The request body's Content-Type is not accepted" })
+) {}
+
+/** 503: this instance has as many requests in flight as it takes (load shedding); retry shortly. */
+export class Overloaded extends Schema.TaggedError<Overloaded>()(
+  "Overloaded",
+  { message: Schema.String },
+  HttpApiSchema.annotations({ status: 503, description: "Too many requests in flight on this instance; retry shortly" })
+) {}

@@ -11,7 +11,8 @@ import { FieldErrors } from "../domain/Errors.js"
 export const ErrorEnvelope = Schema.Struct({
   message: Schema.String.annotations({ description: "One human sentence naming the first problem" }),
   code: Schema.String.annotations({ description: "Stable snake_case machine code" }),
-  errors: Schema.optional(FieldErrors.annotations({ description: "Field paths in dot notation → messages" }))
+  errors: Schema.optional(FieldErrors.annotations({ description: "Field paths in dot notation → messages" })),
+  request_id: Schema.optional(Schema.String.annotations({ description: "The request's X-Request-Id, for support" }))
 }).annotations({ identifier: "ErrorEnvelope" })
 
 export const codeOf = (tag: string): string => tag.replace(/([a-z0-9])([A-Z])/g, "$1_$2").toLowerCase()
