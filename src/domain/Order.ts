@@ -11,6 +11,7 @@ import { isValidTracking, ORDER_PREFIX, PARCEL_PREFIX } from "./Tracking.js"
 import { FieldErrors } from "./Errors.js"
 import { CURRENCY_CODES } from "./IsoCodes.js"
 import {
+  BoundedArray,
   CurrencyCode,
   Email,
   Id,
@@ -88,9 +89,7 @@ export const ProductInput = Schema.Struct({
 }).annotations({ identifier: "ProductInput" })
 export type ProductInput = typeof ProductInput.Type
 
-export const Products = Schema.Array(ProductInput).pipe(
-  Schema.maxItems(MAX_PRODUCTS, { message: () => `must have at most ${MAX_PRODUCTS} products` })
-)
+export const Products = BoundedArray(ProductInput, { max: MAX_PRODUCTS, noun: "products" })
 
 export const ParcelInput = Schema.Struct({
   item_id: optionalField(
@@ -124,10 +123,7 @@ export const CreateOrderRequest = Schema.Struct({
     Amount(MAX_SHIPPING_COST).annotations({ description: "0..1,000,000; 0 or omitted = none (stored as null)" })
   ),
   consolidation_required: optionalField(Schema.Boolean),
-  parcels: Schema.Array(ParcelInput).pipe(
-    Schema.minItems(1, { message: () => "must have at least 1 parcel" }),
-    Schema.maxItems(MAX_PARCELS, { message: () => `must have at most ${MAX_PARCELS} parcels` })
-  )
+  parcels: BoundedArray(ParcelInput, { min: 1, max: MAX_PARCELS, noun: "parcels" })
 }).annotations({ identifier: "CreateOrder", parseOptions: ReportAllErrors })
 export type CreateOrderRequest = typeof CreateOrderRequest.Type
 

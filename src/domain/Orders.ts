@@ -17,14 +17,12 @@ import {
   type ProductRow
 } from "../persistence/OrdersRepo.js"
 import type { PartnerPrincipal } from "./Auth.js"
-import { Billing } from "./Billing.js"
 import {
   destinationColumns,
   DestinationInvalid,
   destinationFor,
   destinationView,
-  PudoDelivery,
-  regionStatusOf
+  PudoDelivery
 } from "./Destination.js"
 import { NotFound, ValidationFailed } from "./Errors.js"
 import { isStorableText } from "./Primitives.js"
@@ -119,10 +117,9 @@ const lookupRef = (ref: string, what: string): Effect.Effect<string, NotFound> =
 // ---------------------------------------------------------------- the service
 
 export class Orders extends Effect.Service<Orders>()("starmile/Orders", {
-  dependencies: [OrdersRepo.Default, Billing.Default],
+  dependencies: [OrdersRepo.Default],
   effect: Effect.gen(function* () {
     const repo = yield* OrdersRepo
-    const billing = yield* Billing
 
     const create = (
       actor: OrderActor,
@@ -135,77 +132,72 @@ export class Orders extends Effect.Service<Orders>()("starmile/Orders", {
         const repeated = repeatedReferences(request.parcels)
         if (Object.keys(repeated).length > 0) return yield* DuplicateReference.many(repeated)
 
-        return yield* repo.transaction(Effect.gen(function* () {
-          const context = yield* repo.createContext({
-            partnerId: actor.partnerId,
-            warehouseId: actor.warehouseId,
-            serviceId: request.service_id,
-            pudoId: request.pudo_id ?? null,
-            parentRegion: request.parent_region ?? null,
-            region: request.region ?? null
-          })
-          const service = context.service
-          if (service === undefined) return yield* ServiceUnavailableForPartner.of(request.service_id)
-          if (request.consolidation_required === true && !service.consolidation_enabled) {
-            return yield* ConsolidationNotEnabled.of()
-          }
+        const service = yield* repo.publishedService(actor.partnerId, actor.warehouseId, request.service_id)
+        if (service === undefined) return yield* ServiceUnavailableForPartner.of(request.service_id)
+        if (request.consolidation_required === true && !service.consolidation_enabled) {
+          return yield* ConsolidationNotEnabled.of()
+        }
 
-          // stage two: the flat destination fields → the variant of the service's type
-          const destination = yield* Either.match(destinationFor(service.type, request), {
-            onLeft: Effect.fail,
-            onRight: Effect.succeed
-          })
-          if (destination._tag === "PudoDelivery") {
-            const problem = PudoDelivery.pointProblem(context.pudo, service, destination.pudo_id)
-            if (problem !== undefined) return yield* DestinationInvalid.many({ pudo_id: [problem] })
-          }
-          const mapping = destination._tag === "HomeDelivery" ? context.mapping : undefined
+        // stage two: the flat destination fields → the variant of the service's type
+        const destination = yield* Either.match(destinationFor(service.type, request), {
+          onLeft: Effect.fail,
+          onRight: Effect.succeed
+        })
 
-          const serials = yield* repo.nextSerials(request.parcels.length)
-          const tracking = formatTracking(ORDER_PREFIX, serials.order, actor.warehouseCountry)
-          const parcels = request.parcels.map((parcel, position) => {
-            const parcelTracking = formatTracking(PARCEL_PREFIX, serials.parcels[position]!, actor.warehouseCountry)
-            return {
-              position,
-              tracking: parcelTracking,
-              item_id: parcel.item_id ?? null,
-              merchant_tracking: parcel.merchant_tracking ?? parcelTracking,
-              package_type: parcel.package_type ?? null,
-              weight_grams: parcel.weight_grams ?? null,
-              length_mm: parcel.length_mm ?? null,
-              width_mm: parcel.width_mm ?? null,
-              height_mm: parcel.height_mm ?? null,
-              products: (parcel.products ?? []).map(productRow)
+        const serials = yield* repo.nextSerials(request.parcels.length)
+        const tracking = formatTracking(ORDER_PREFIX, serials.order, actor.warehouseCountry)
+        const parcels = request.parcels.map((parcel, position) => {
+          const parcelTracking = formatTracking(PARCEL_PREFIX, serials.parcels[position]!, actor.warehouseCountry)
+          return {
+            position,
+            tracking: parcelTracking,
+            item_id: parcel.item_id ?? null,
+            merchant_tracking: parcel.merchant_tracking ?? parcelTracking,
+            package_type: parcel.package_type ?? null,
+            weight_grams: parcel.weight_grams ?? null,
+            length_mm: parcel.length_mm ?? null,
+            width_mm: parcel.width_mm ?? null,
+            height_mm: parcel.height_mm ?? null,
+            products: (parcel.products ?? []).map(productRow)
+          }
+        })
+        const { region_id: _regionId, pricing_tier: _tier, ...columns } = destinationColumns(destination, undefined)
+        // one statement: it re-checks the publication and the PUDO point, reads the region
+        // mapping and bills a first-step rate as it writes (OrdersRepo.insertOrder)
+        const outcome = yield* repo.insertOrder({
+          tracking,
+          partner_id: actor.partnerId,
+          warehouse_id: actor.warehouseId,
+          service,
+          partner_order_id: request.order_id,
+          ...columns,
+          gov_id: request.gov_id ?? null,
+          customer_name: request.customer_name ?? null,
+          customer_phone: request.customer_phone ?? null,
+          customer_email: request.customer_email ?? null,
+          // a zero shipping cost is "none"
+          shipping_cost: request.shipping_cost === undefined || request.shipping_cost === 0 ? null : request.shipping_cost,
+          consolidation_required: request.consolidation_required ?? false,
+          parcels
+        })
+        switch (outcome._tag) {
+          case "Unpublished":
+            return yield* ServiceUnavailableForPartner.of(request.service_id)
+          case "PudoRefused": {
+            const pudoId = destination._tag === "PudoDelivery" ? destination.pudo_id : 0
+            const problem = PudoDelivery.pointProblem(outcome.pudo, service, pudoId) ??
+              `PUDO point ${pudoId} cannot take this order`
+            return yield* DestinationInvalid.many({ pudo_id: [problem] })
+          }
+          case "Created": {
+            const created: CreatedOrder = {
+              order_id: tracking,
+              region_status: outcome.regionStatus,
+              items: parcels.map((p) => ({ item_id: p.item_id, parcel_id: p.tracking }))
             }
-          })
-          const regionStatus = regionStatusOf(destination, mapping !== undefined)
-          const orderId = yield* repo.insertOrder({
-            tracking,
-            partner_id: actor.partnerId,
-            warehouse_id: actor.warehouseId,
-            service_id: service.id,
-            partner_order_id: request.order_id,
-            region_status: regionStatus,
-            ...destinationColumns(destination, mapping),
-            gov_id: request.gov_id ?? null,
-            customer_name: request.customer_name ?? null,
-            customer_phone: request.customer_phone ?? null,
-            customer_email: request.customer_email ?? null,
-            // a zero shipping cost is "none"
-            shipping_cost: request.shipping_cost === undefined || request.shipping_cost === 0 ? null : request.shipping_cost,
-            consolidation_required: request.consolidation_required ?? false,
-            first_step: service.first_step,
-            parcels
-          })
-          // a rate billing on the flow's first step is due the moment the parcel exists
-          if (service.bills_on_first_step) yield* billing.raiseDueForOrders([orderId])
-          const created: CreatedOrder = {
-            order_id: tracking,
-            region_status: regionStatus,
-            items: parcels.map((p) => ({ item_id: p.item_id, parcel_id: p.tracking }))
+            return created
           }
-          return created
-        }))
+        }
       })
 
     const get = (actor: OrderActor, orderRef: string): Effect.Effect<OrderView, NotFound> =>

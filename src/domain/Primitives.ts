@@ -2,7 +2,7 @@
  * Small reusable Schema building blocks with the limits of the contract. Messages are written
  * for partners: they end up verbatim in the `errors` map of a 422.
  */
-import { Schema } from "effect"
+import { Either, ParseResult, Schema, SchemaAST } from "effect"
 import { COUNTRY_CODES, CURRENCY_CODES } from "./IsoCodes.js"
 
 /** A NUL character or an unpaired UTF-16 surrogate: PostgreSQL text (and jsonb) refuses both. */
@@ -82,3 +82,70 @@ export const Id = Schema.Number.pipe(
   Schema.positive({ message: () => "must be a positive id" }),
   Schema.lessThanOrEqualTo(Number.MAX_SAFE_INTEGER)
 )
+
+/** A list stops being checked after this many failing elements: a refusal costs a bounded amount. */
+export const MAX_FAILING_ELEMENTS = 5
+
+const decodeElements = <A>(
+  input: ReadonlyArray<unknown>,
+  decodeElement: (u: unknown, options?: SchemaAST.ParseOptions) => Either.Either<A, ParseResult.ParseIssue>,
+  options: SchemaAST.ParseOptions,
+  ast: SchemaAST.AST
+): Either.Either<ReadonlyArray<A>, ParseResult.ParseIssue> => {
+  const all = options.errors === "all"
+  const output: Array<A> = []
+  const issues: Array<ParseResult.ParseIssue> = []
+  for (let i = 0; i < input.length; i++) {
+    const result = decodeElement(input[i], options)
+    if (result._tag === "Right") {
+      output.push(result.right)
+      continue
+    }
+    issues.push(new ParseResult.Pointer(i, input, result.left))
+    if (!all || issues.length >= MAX_FAILING_ELEMENTS) break
+  }
+  return issues.length === 0
+    ? Either.right(output)
+    : Either.left(new ParseResult.Composite(ast, input, issues as [ParseResult.ParseIssue, ...Array<ParseResult.ParseIssue>]))
+}
+
+/**
+ * A list whose length is checked before any element is decoded, so refusing an oversized list
+ * costs the same whatever its elements hold. Documented (JSON Schema, OpenAPI) as the plain
+ * array with minItems/maxItems it decodes like.
+ */
+export const BoundedArray = <S extends Schema.Schema.Any>(
+  item: S,
+  limits: { readonly min?: number; readonly max: number; readonly noun: string }
+): Schema.Schema<ReadonlyArray<Schema.Schema.Type<S>>, ReadonlyArray<Schema.Schema.Encoded<S>>, Schema.Schema.Context<S>> => {
+  const min = limits.min ?? 0
+  const tooFew = `must have at least ${min} ${limits.noun}`
+  const tooMany = `must have at most ${limits.max} ${limits.noun}`
+  const array = Schema.Array(item) as Schema.Array$<Schema.Schema.Any>
+  const documented: Schema.Schema.Any = (min > 0 ? array.pipe(Schema.minItems(min, { message: () => tooFew })) : array).pipe(
+    Schema.maxItems(limits.max, { message: () => tooMany })
+  )
+  return Schema.declare(
+    [item],
+    {
+      decode: (element) => {
+        const decodeElement = ParseResult.decodeUnknownEither(element)
+        return (input, options, ast) => {
+          if (!Array.isArray(input)) return ParseResult.fail(new ParseResult.Type(ast, input, "must be a list"))
+          if (input.length > limits.max || input.length < min) {
+            return ParseResult.fail(new ParseResult.Type(ast, input, input.length > limits.max ? tooMany : tooFew))
+          }
+          return decodeElements(input, decodeElement, options, ast)
+        }
+      },
+      encode: (element) => {
+        const encodeArray = ParseResult.encodeUnknown(Schema.Array(element))
+        return (input, options) => encodeArray(input, options)
+      }
+    },
+    {
+      [SchemaAST.SurrogateAnnotationId]: documented.ast,
+      arbitrary: (element) => (fc) => fc.array(element(fc), { minLength: min, maxLength: limits.max })
+    }
+  ) as any
+}

@@ -10,6 +10,7 @@ import {
   MalformedBody,
   NotFound,
   PayloadTooLarge,
+  UnsupportedMediaType,
   ValidationFailed
 } from "../domain/Errors.js"
 import { CatalogueApi } from "./CatalogueApi.js"
@@ -54,6 +55,7 @@ const documentRealStatuses = (spec: Spec): Spec => {
       } else {
         delete responses["400"]
         delete responses["413"]
+        delete responses["415"]
         // nothing to decode: no validation failure (path ids are strings, unknown ones are 404)
         if (!parameters.some((p) => p.in === "query")) delete responses["422"]
       }
@@ -83,6 +85,7 @@ export class StarmileApi extends HttpApi.make("starmile")
   .addError(envelope(ValidationFailed))
   .addError(envelope(MalformedBody))
   .addError(envelope(PayloadTooLarge))
+  .addError(envelope(UnsupportedMediaType))
   .addError(envelope(NotFound))
   .addError(envelope(DatabaseUnavailable))
   .addError(envelope(InternalError))

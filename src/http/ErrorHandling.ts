@@ -9,7 +9,6 @@
 import {
   HttpApiBuilder,
   HttpApiError,
-  HttpIncomingMessage,
   HttpMethod,
   HttpServerError,
   HttpServerRequest
@@ -22,10 +21,12 @@ import {
   MalformedBody,
   NotFound,
   PayloadTooLarge,
+  UnsupportedMediaType,
   ValidationFailed
 } from "../domain/Errors.js"
 import { pgErrorInfo } from "../persistence/SqlErrors.js"
 import { StarmileApi } from "./Api.js"
+import { MAX_BODY_BYTES, withCheckedBody } from "./RequestBody.js"
 
 type Issue = HttpApiError.HttpApiDecodeError["issues"][number]
 
@@ -36,49 +37,29 @@ const MAX_MESSAGE_LENGTH = 300
 const shorten = (message: string) =>
   message.length <= MAX_MESSAGE_LENGTH ? message : `${message.slice(0, MAX_MESSAGE_LENGTH - 1)}…`
 
-/** ArrayFormatter issues → `{ "parcels.0.item_id": ["is missing"] }`. */
+/** An error body lists at most this many field paths; the message counts the rest. */
+export const MAX_FIELD_ERRORS = 50
+
+/** ArrayFormatter issues → `{ "parcels.0.item_id": ["is missing"] }`, at most MAX_FIELD_ERRORS paths. */
 export const decodeErrorToValidation = (error: HttpApiError.HttpApiDecodeError): ValidationFailed => {
   const errors: Record<string, Array<string>> = {}
+  let listed = 0
+  let omitted = 0
   for (const issue of error.issues) {
-    const list = (errors[shorten(issuePath(issue))] ??= [])
+    const path = shorten(issuePath(issue))
+    const list = errors[path] ?? (listed < MAX_FIELD_ERRORS ? (listed++, errors[path] = []) : undefined)
+    if (list === undefined) {
+      omitted++
+      continue
+    }
     const message = shorten(issue.message)
     if (!list.includes(message)) list.push(message)
   }
-  return ValidationFailed.many(errors)
+  const failed = ValidationFailed.many(errors)
+  return omitted === 0
+    ? failed
+    : new ValidationFailed({ message: `${failed.message} (${omitted} more problems not listed)`, errors })
 }
-
-/** The largest valid order (100 parcels × 100 products at every limit) stays well below this. */
-export const MAX_BODY_BYTES = 8 * 1024 * 1024
-/** A valid order nests 5 levels (body, parcels, parcel, products, product). */
-export const MAX_JSON_DEPTH = 32
-
-/** Iterative, so a hostile depth cannot overflow this check's own stack. */
-const nestedDeeperThan = (value: unknown, max: number): boolean => {
-  const stack: Array<readonly [unknown, number]> = [[value, 1]]
-  while (stack.length > 0) {
-    const [node, depth] = stack.pop()!
-    if (typeof node !== "object" || node === null) continue
-    if (depth > max) return true
-    for (const child of Object.values(node)) stack.push([child, depth + 1])
-  }
-  return false
-}
-
-/** Size and depth of a JSON body, before anything decodes it (the parsed body is cached). */
-const guardBody = Effect.gen(function* () {
-  const request = yield* HttpServerRequest.HttpServerRequest
-  if (!HttpMethod.hasBody(request.method)) return
-  if (Number(request.headers["content-length"] ?? 0) > MAX_BODY_BYTES) return yield* tooLarge()
-  const contentType = request.headers["content-type"] ?? "application/json"
-  if (!contentType.toLowerCase().includes("json")) return
-  const body = yield* Effect.mapError(
-    request.json,
-    (error) => isBodyTooLarge(error) ? tooLarge() : new MalformedBody({ message: "The request body is not valid JSON." })
-  )
-  if (nestedDeeperThan(body, MAX_JSON_DEPTH)) {
-    return yield* ValidationFailed.at("body", `must not nest deeper than ${MAX_JSON_DEPTH} levels`)
-  }
-})
 
 const isJsonParseFailure = (defect: unknown): boolean =>
   HttpServerError.isServerError(defect) && defect._tag === "RequestError" && defect.reason === "Decode"
@@ -89,6 +70,11 @@ const isBodyTooLarge = (error: unknown): boolean =>
   error.cause instanceof Error && error.cause.message === "maxBytes exceeded"
 
 const tooLarge = () => new PayloadTooLarge({ message: `The request body must be at most ${MAX_BODY_BYTES} bytes.` })
+
+/** What a body read (RequestBody.ts) fails with, carried through the platform's `orDie`. */
+const isBodyError = (defect: unknown): defect is UnsupportedMediaType | PayloadTooLarge | MalformedBody | ValidationFailed =>
+  defect instanceof UnsupportedMediaType || defect instanceof PayloadTooLarge || defect instanceof MalformedBody ||
+  defect instanceof ValidationFailed
 
 const isRouteNotFound = (error: unknown): boolean => HttpServerError.isServerError(error) && error._tag === "RouteNotFound"
 
@@ -105,9 +91,17 @@ const isUnavailability = (error: SqlError.SqlError): boolean => {
   return code === undefined || /^(E|08|53|57)/.test(code)
 }
 
-type ApiFailure = ValidationFailed | NotFound | MalformedBody | PayloadTooLarge | DatabaseUnavailable | InternalError
+type ApiFailure =
+  | ValidationFailed
+  | NotFound
+  | MalformedBody
+  | PayloadTooLarge
+  | UnsupportedMediaType
+  | DatabaseUnavailable
+  | InternalError
 
 const fromDefect = (defect: unknown): Effect.Effect<never, ApiFailure> => {
+  if (isBodyError(defect)) return Effect.fail(defect)
   if (isBodyTooLarge(defect)) return Effect.fail(tooLarge())
   if (isJsonParseFailure(defect)) return Effect.fail(new MalformedBody({ message: "The request body is not valid JSON." }))
   if (defect instanceof SqlError.SqlError && isUnavailability(defect)) {
@@ -134,7 +128,9 @@ const handleFailure = <E>(cause: Cause.Cause<E>): Effect.Effect<never, E | ApiFa
 
 export const ErrorHandlingLive = HttpApiBuilder.middleware(StarmileApi, (app) =>
   Effect.catchAllCause(
-    // every body read of the request (here and in the handler) stops at MAX_BODY_BYTES
-    HttpIncomingMessage.withMaxBodySize(Effect.zipRight(guardBody, app), Option.some(MAX_BODY_BYTES)),
+    Effect.flatMap(HttpServerRequest.HttpServerRequest, (request) =>
+      HttpMethod.hasBody(request.method)
+        ? Effect.provideService(app, HttpServerRequest.HttpServerRequest, withCheckedBody(request))
+        : app),
     handleFailure
   ))

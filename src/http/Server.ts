@@ -60,7 +60,7 @@ const bearerChallenge = HttpMiddleware.make((app) =>
     app
   ))
 
-export const HttpLive = HttpApiBuilder.serve((app) => HttpMiddleware.logger(bearerChallenge(app))).pipe(
+export const HttpLive = HttpApiBuilder.serve(bearerChallenge).pipe(
   // partner references in paths are up to 255 characters (find-my-way's default is 100),
   // percent-encoded up to 3 bytes each
   Layer.provide(HttpRouter.setRouterConfig({ maxParamLength: 1024 })),

@@ -15,14 +15,17 @@ import type {
   Service,
   Warehouse
 } from "../domain/Catalogue.js"
+import { CACHE_CHANNEL, CacheInvalidation, CATALOGUE_TOPIC } from "./CacheInvalidation.js"
 import { dieOnSqlError } from "./SqlErrors.js"
 
 const RATE_COLUMNS = `id, service_id, partner_id, pricing_tier, currency, amount::float8 as amount,
   per_kg_amount::float8 as per_kg_amount, bill_on_status, created_at`
 
 export class CatalogueRepo extends Effect.Service<CatalogueRepo>()("starmile/CatalogueRepo", {
+  dependencies: [CacheInvalidation.Default],
   effect: Effect.gen(function* () {
     const sql = yield* SqlClient.SqlClient
+    const invalidation = yield* CacheInvalidation
     const one = <A>(rows: ReadonlyArray<unknown>) => rows[0] as A | undefined
 
     return {
@@ -91,10 +94,16 @@ export class CatalogueRepo extends Effect.Service<CatalogueRepo>()("starmile/Cat
           Effect.map((rows) => rows[0] as Publication),
           dieOnSqlError
         ),
+      /** Tells every instance's service cache (CacheInvalidation) in the same statement. */
       unpublish: (p: { service_id: number; partner_id: number; warehouse_id: number }) =>
-        sql`delete from publications where service_id = ${p.service_id} and partner_id = ${p.partner_id}
-              and warehouse_id = ${p.warehouse_id} returning service_id`.pipe(
-          Effect.map((rows) => rows.length > 0),
+        sql`with removed as (
+              delete from publications where service_id = ${p.service_id} and partner_id = ${p.partner_id}
+                 and warehouse_id = ${p.warehouse_id} returning service_id)
+            select service_id, pg_notify(${CACHE_CHANNEL}, ${CATALOGUE_TOPIC}) from removed`.pipe(
+          Effect.map((rows) => {
+            invalidation.invalidateLocally(CATALOGUE_TOPIC)
+            return rows.length > 0
+          }),
           dieOnSqlError
         ),
 

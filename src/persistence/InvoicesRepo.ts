@@ -19,6 +19,19 @@ export interface InvoiceLineRow {
   readonly created_at: Date
 }
 
+/**
+ * The most specific rate of order `o`'s service (partner before default, exact tier before any
+ * tier): a LATERAL subquery over an order row aliased `o`, shared by every statement that bills.
+ */
+export const APPLICABLE_RATE = `
+  select r.id, r.currency, r.amount, r.per_kg_amount, r.bill_on_status
+    from rates r
+   where r.service_id = o.service_id
+     and (r.partner_id = o.partner_id or r.partner_id is null)
+     and (r.pricing_tier = o.pricing_tier or r.pricing_tier is null)
+   order by r.partner_id is null, r.pricing_tier is null
+   limit 1`
+
 export type DueFilter = { readonly parcelIds: ReadonlyArray<number> } | { readonly orderIds: ReadonlyArray<number> }
 
 export class InvoicesRepo extends Effect.Service<InvoicesRepo>()("starmile/InvoicesRepo", {
@@ -54,14 +67,7 @@ export class InvoicesRepo extends Effect.Service<InvoicesRepo>()("starmile/Invoi
               join services s on s.id = o.service_id
               join flows f on f.id = s.flow_id
               cross join lateral (select coalesce(p.measured_weight_grams, p.weight_grams, 0) as grams) w
-              join lateral (
-                select r.id, r.currency, r.amount, r.per_kg_amount, r.bill_on_status
-                  from rates r
-                 where r.service_id = o.service_id
-                   and (r.partner_id = o.partner_id or r.partner_id is null)
-                   and (r.pricing_tier = o.pricing_tier or r.pricing_tier is null)
-                 order by r.partner_id is null, r.pricing_tier is null
-                 limit 1) r on true
+              join lateral (${sql.literal(APPLICABLE_RATE)}) r on true
              where o.region_status <> 'pending_mapping'
                and p.status <> 'cancelled'
                and p.step_index + 1 >= array_position(f.steps, r.bill_on_status)

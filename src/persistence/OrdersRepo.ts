@@ -9,6 +9,9 @@ import { Effect } from "effect"
 import type { ServiceType } from "../domain/Catalogue.js"
 import type { DestinationColumns, RegionStatus } from "../domain/Destination.js"
 import { DuplicateReference, type PackageType } from "../domain/Order.js"
+import { CacheInvalidation, CATALOGUE_TOPIC, makeLiveCache } from "./CacheInvalidation.js"
+import { APPLICABLE_RATE } from "./InvoicesRepo.js"
+import { makeSerialBlock, ORDER_SERIAL_BLOCK, PARCEL_SERIAL_BLOCK } from "./SerialBlocks.js"
 import { dieOnSqlError, mapConstraintErrors, type PgErrorInfo, UNIQUE_VIOLATION } from "./SqlErrors.js"
 
 /** A service as order creation needs it, only when published for the partner in the warehouse. */
@@ -19,8 +22,6 @@ export interface PublishedService {
   readonly destination_country: string
   readonly consolidation_enabled: boolean
   readonly first_step: string
-  /** Some rate of the service bills on its first step: a new order is due at once. */
-  readonly bills_on_first_step: boolean
 }
 
 export interface PudoPointRow {
@@ -30,17 +31,15 @@ export interface PudoPointRow {
   readonly active: boolean
 }
 
-export interface RegionMappingRow {
-  readonly region_id: number
-  readonly pricing_tier: string
-}
-
-/** What creating an order needs to read, in one round trip. */
-export interface CreateContext {
-  readonly service: PublishedService | undefined
-  readonly pudo: PudoPointRow | undefined
-  readonly mapping: RegionMappingRow | undefined
-}
+/**
+ * What the one create statement decided: created (with the region status the database chose
+ * from the partner's mappings at that moment), or refused because the service is no longer
+ * published or the PUDO point does not fit (with the point as it is now, to say why).
+ */
+export type InsertOutcome =
+  | { readonly _tag: "Created"; readonly orderId: number; readonly regionStatus: RegionStatus }
+  | { readonly _tag: "Unpublished" }
+  | { readonly _tag: "PudoRefused"; readonly pudo: PudoPointRow | undefined }
 
 export interface ProductRow {
   readonly name: string
@@ -74,14 +73,16 @@ export interface OrderDetailColumns {
   readonly consolidation_required: boolean
 }
 
-export interface NewOrderRow extends DestinationColumns, OrderDetailColumns {
+/**
+ * A new order. `region_id`/`pricing_tier` and the region status are not given: the statement
+ * reads the partner's mapping of (`parent_region`, `region`) when it writes (home delivery).
+ */
+export interface NewOrderRow extends Omit<DestinationColumns, "region_id" | "pricing_tier">, OrderDetailColumns {
   readonly tracking: string
   readonly partner_id: number
   readonly warehouse_id: number
-  readonly service_id: number
+  readonly service: PublishedService
   readonly partner_order_id: string
-  readonly region_status: RegionStatus
-  readonly first_step: string
   readonly parcels: ReadonlyArray<NewParcelRow>
 }
 
@@ -205,9 +206,20 @@ const INSERT_PRODUCTS_SELECT = `
   select np.id, (pr.ord - 1)::int, pr.v->>'name', pr.v->>'hs_code', (pr.v->>'declared_value')::numeric,
          pr.v->>'currency', coalesce((pr.v->>'quantity')::int, 1), (pr.v->>'weight_grams')::int`
 
+/** Published services kept in memory per instance. */
+const MAX_CACHED_SERVICES = 10_000
+
 export class OrdersRepo extends Effect.Service<OrdersRepo>()("starmile/OrdersRepo", {
+  dependencies: [CacheInvalidation.Default],
   effect: Effect.gen(function* () {
     const sql = yield* SqlClient.SqlClient
+    const invalidation = yield* CacheInvalidation
+    const services = makeLiveCache<string, PublishedService>(invalidation, { maxEntries: MAX_CACHED_SERVICES })
+    invalidation.onTopic((topic) => {
+      if (topic === CATALOGUE_TOPIC) services.clear()
+    })
+    const orderSerials = yield* makeSerialBlock("order_tracking_serial", ORDER_SERIAL_BLOCK)
+    const parcelSerials = yield* makeSerialBlock("parcel_tracking_serial", PARCEL_SERIAL_BLOCK)
 
     /** The order id a partner's reference names: its Starmile tracking first, then its own order_id. */
     const orderIdFor = (partnerId: number, ref: string) =>
@@ -220,53 +232,69 @@ export class OrdersRepo extends Effect.Service<OrdersRepo>()("starmile/OrdersRep
       /** Runs `effect` in one transaction (rolled back on any failure). */
       transaction: <A, E, R>(effect: Effect.Effect<A, E, R>) => dieOnSqlError(sql.withTransaction(effect)),
 
-      createContext: (input: {
-        readonly partnerId: number
-        readonly warehouseId: number
-        readonly serviceId: number
-        readonly pudoId: number | null
-        readonly parentRegion: string | null
-        readonly region: string | null
-      }) =>
-        sql<{ service: PublishedService | null; pudo: PudoPointRow | null; mapping: RegionMappingRow | null }>`
-          select
-            (select json_build_object('id', s.id, 'type', s.type, 'channel', s.channel,
-                      'destination_country', s.destination_country,
-                      'consolidation_enabled', s.consolidation_enabled, 'first_step', f.steps[1],
-                      'bills_on_first_step', exists (select 1 from rates r
-                                                      where r.service_id = s.id and r.bill_on_status = f.steps[1]))
-               from publications pb
-               join services s on s.id = pb.service_id
-               join flows f on f.id = s.flow_id
-              where pb.service_id = ${input.serviceId} and pb.partner_id = ${input.partnerId}
-                and pb.warehouse_id = ${input.warehouseId}) as service,
-            (select json_build_object('id', id, 'kind', kind, 'country', country, 'active', active)
-               from pudo_points where id = ${input.pudoId}) as pudo,
-            (select json_build_object('region_id', r.id, 'pricing_tier', r.pricing_tier)
-               from region_mappings m join regions r on r.id = m.region_id
-              where m.partner_id = ${input.partnerId} and m.parent_region = ${input.parentRegion}
-                and m.region = ${input.region}) as mapping`.pipe(
-          Effect.map(([row]): CreateContext => ({
-            service: row?.service ?? undefined,
-            pudo: row?.pudo ?? undefined,
-            mapping: row?.mapping ?? undefined
-          })),
+      /** The service when published for the partner in the warehouse (cached; README "Caching"). */
+      publishedService: (partnerId: number, warehouseId: number, serviceId: number) => {
+        const key = `${serviceId}:${partnerId}:${warehouseId}`
+        const cached = services.get(key)
+        if (cached !== undefined) return Effect.succeed<PublishedService | undefined>(cached)
+        const readAt = services.generation()
+        return sql<PublishedService>`
+          select s.id, s.type, s.channel, s.destination_country, s.consolidation_enabled, f.steps[1] as first_step
+            from publications pb
+            join services s on s.id = pb.service_id
+            join flows f on f.id = s.flow_id
+           where pb.service_id = ${serviceId} and pb.partner_id = ${partnerId} and pb.warehouse_id = ${warehouseId}`.pipe(
+          Effect.map((rows) => {
+            const service = rows[0]
+            // only positive answers are kept: a service published a moment ago is seen at once
+            if (service !== undefined) services.set(key, service, readAt)
+            return service
+          }),
           dieOnSqlError
-        ),
+        )
+      },
 
-      /** One order serial and `parcels` parcel serials from the sequences, in one round trip. */
+      /** One order serial and `parcels` parcel serials (from this instance's reserved blocks). */
       nextSerials: (parcels: number) =>
-        sql<{ order_serial: number; parcel_serials: Array<number> }>`
-          select nextval('order_tracking_serial') as order_serial,
-                 array(select nextval('parcel_tracking_serial') from generate_series(1, ${parcels}::int)) as parcel_serials`.pipe(
-          Effect.map(([row]) => ({ order: row!.order_serial, parcels: row!.parcel_serials.map(Number) })),
-          dieOnSqlError
-        ),
+        Effect.zipWith(orderSerials.take(1), parcelSerials.take(parcels), (order, parcelSerials) => ({
+          order: order[0]!,
+          parcels: parcelSerials
+        })),
 
-      /** The order, its parcels and their products in one statement. */
-      insertOrder: (order: NewOrderRow) =>
-        sql`
-          with input as (
+      /**
+       * The order, its parcels, their products and, when a rate of the service bills on the
+       * flow's first step, their invoice lines: one statement, so atomic without a
+       * transaction. At the moment it writes, it re-checks the publication and the PUDO point
+       * and reads the region mapping, so no cached answer can let a stale catalogue through.
+       */
+      insertOrder: (order: NewOrderRow) => {
+        const service = order.service
+        const home = order.destination_type === "home_delivery"
+        return sql<{
+          readonly published: boolean
+          readonly pudo_fits: boolean
+          readonly pudo: PudoPointRow | null
+          readonly order_id: number | null
+          readonly region_status: RegionStatus | null
+        }>`
+          with context as (
+            select exists (select 1 from publications pb
+                            where pb.service_id = ${service.id} and pb.partner_id = ${order.partner_id}
+                              and pb.warehouse_id = ${order.warehouse_id}) as published,
+                   (select json_build_object('id', pp.id, 'kind', pp.kind, 'country', pp.country, 'active', pp.active)
+                      from pudo_points pp where pp.id = ${order.pudo_id}::bigint) as pudo,
+                   (${order.pudo_id}::bigint is null or exists (
+                      select 1 from pudo_points pp
+                       where pp.id = ${order.pudo_id}::bigint and pp.active and pp.kind = ${service.channel}
+                         and pp.country = ${service.destination_country})) as pudo_fits,
+                   m.region_id, r.pricing_tier
+              from (select 1) one
+              left join region_mappings m
+                on ${home} and m.partner_id = ${order.partner_id}
+               and m.parent_region = ${order.parent_region} and m.region = ${order.region}
+              left join regions r on r.id = m.region_id
+          ),
+          input as (
             select * from jsonb_to_recordset(${JSON.stringify(order.parcels)}::jsonb) as i(
               position int, tracking text, item_id text, merchant_tracking text, package_type text,
               weight_grams int, length_mm int, width_mm int, height_mm int, products jsonb)
@@ -276,21 +304,25 @@ export class OrdersRepo extends Effect.Service<OrdersRepo>()("starmile/OrdersRep
                                 region_status, parent_region, region, region_id, pricing_tier, pudo_id, gov_id,
                                 customer_name, customer_phone, customer_email, address_first, address_second, zip,
                                 notes, shipping_cost, consolidation_required)
-            values (${order.tracking}, ${order.partner_id}, ${order.warehouse_id}, ${order.service_id},
-                    ${order.partner_order_id}, ${order.destination_type}, ${order.region_status}, ${order.parent_region},
-                    ${order.region}, ${order.region_id}, ${order.pricing_tier}, ${order.pudo_id}, ${order.gov_id},
-                    ${order.customer_name}, ${order.customer_phone}, ${order.customer_email}, ${order.address_first},
-                    ${order.address_second}, ${order.zip}, ${order.notes}, ${order.shipping_cost}::numeric,
-                    ${order.consolidation_required})
-            returning id
+            select ${order.tracking}, ${order.partner_id}, ${order.warehouse_id}, ${service.id},
+                   ${order.partner_order_id}, ${order.destination_type},
+                   case when not ${home} then 'not_applicable'
+                        when c.region_id is null then 'pending_mapping' else 'mapped' end,
+                   ${order.parent_region}, ${order.region}, c.region_id, c.pricing_tier, ${order.pudo_id}::bigint,
+                   ${order.gov_id}, ${order.customer_name}, ${order.customer_phone}, ${order.customer_email},
+                   ${order.address_first}, ${order.address_second}, ${order.zip}, ${order.notes},
+                   ${order.shipping_cost}::numeric, ${order.consolidation_required}
+              from context c
+             where c.published and c.pudo_fits
+            returning id, partner_id, service_id, region_status, pricing_tier
           ),
           new_parcels as (
             insert into parcels (order_id, partner_id, position, tracking, item_id, merchant_tracking, status,
                                  package_type, weight_grams, length_mm, width_mm, height_mm)
-            select o.id, ${order.partner_id}, i.position, i.tracking, i.item_id, i.merchant_tracking, ${order.first_step},
+            select o.id, o.partner_id, i.position, i.tracking, i.item_id, i.merchant_tracking, ${service.first_step},
                    i.package_type, i.weight_grams, i.length_mm, i.width_mm, i.height_mm
               from new_order o cross join input i
-            returning id, position
+            returning id, order_id, partner_id, position, weight_grams
           ),
           new_products as (
             insert into products (parcel_id, position, name, hs_code, declared_value, currency, quantity, weight_grams)
@@ -299,11 +331,30 @@ export class OrdersRepo extends Effect.Service<OrdersRepo>()("starmile/OrdersRep
               join input i on i.position = np.position
               cross join lateral jsonb_array_elements(i.products) with ordinality as pr(v, ord)
             returning 1
+          ),
+          first_step_lines as (
+            insert into invoice_lines (partner_id, order_id, parcel_id, rate_id, status, currency, amount, weight_grams)
+            select np.partner_id, np.order_id, np.id, r.id, 'open', r.currency,
+                   r.amount + coalesce(r.per_kg_amount, 0) * ceil(coalesce(np.weight_grams, 0) / 1000.0),
+                   coalesce(np.weight_grams, 0)
+              from new_order o
+              join lateral (${sql.literal(APPLICABLE_RATE)}) r on r.bill_on_status = ${service.first_step}
+              join new_parcels np on np.order_id = o.id
+             where o.region_status <> 'pending_mapping'
+            returning 1
           )
-          select id from new_order`.pipe(
-          Effect.map((rows) => (rows[0] as { id: number }).id),
+          select c.published, c.pudo_fits, c.pudo, o.id as order_id, o.region_status
+            from context c left join new_order o on true`.pipe(
+          Effect.map(([row]): InsertOutcome => {
+            if (row !== undefined && row.order_id !== null && row.region_status !== null) {
+              return { _tag: "Created", orderId: Number(row.order_id), regionStatus: row.region_status }
+            }
+            if (row === undefined || !row.published) return { _tag: "Unpublished" }
+            return { _tag: "PudoRefused", pudo: row.pudo ?? undefined }
+          }),
           mapConstraintErrors(createConflict(order))
-        ),
+        )
+      },
 
       findOrder: (partnerId: number, ref: string) =>
         sql<OrderRow>`select ${sql.literal(ORDER_COLUMNS)} from orders o
