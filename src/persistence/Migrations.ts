@@ -7,11 +7,12 @@
 import { Migrator, SqlClient } from "@effect/sql"
 import { Effect } from "effect"
 import m0001 from "./migrations/0001_schema.js"
+import m0002 from "./migrations/0002_create_order_function.js"
 
 const MIGRATIONS_TABLE = "effect_sql_migrations"
 
 const migrate = Migrator.make({})({
-  loader: Migrator.fromRecord({ "0001_schema": m0001 }),
+  loader: Migrator.fromRecord({ "0001_schema": m0001, "0002_create_order_function": m0002 }),
   table: MIGRATIONS_TABLE
 })
 

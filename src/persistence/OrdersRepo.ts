@@ -10,7 +10,6 @@ import type { ServiceType } from "../domain/Catalogue.js"
 import type { DestinationColumns, RegionStatus } from "../domain/Destination.js"
 import { DuplicateReference, type PackageType } from "../domain/Order.js"
 import { CacheInvalidation, CATALOGUE_TOPIC, makeLiveCache } from "./CacheInvalidation.js"
-import { APPLICABLE_RATE } from "./InvoicesRepo.js"
 import { makeSerialBlock, ORDER_SERIAL_BLOCK, PARCEL_SERIAL_BLOCK } from "./SerialBlocks.js"
 import { dieOnSqlError, mapConstraintErrors, type PgErrorInfo, UNIQUE_VIOLATION } from "./SqlErrors.js"
 
@@ -263,88 +262,27 @@ export class OrdersRepo extends Effect.Service<OrdersRepo>()("starmile/OrdersRep
 
       /**
        * The order, its parcels, their products and, when a rate of the service bills on the
-       * flow's first step, their invoice lines: one statement, so atomic without a
-       * transaction. At the moment it writes, it re-checks the publication and the PUDO point
-       * and reads the region mapping, so no cached answer can let a stale catalogue through.
+       * flow's first step, their invoice lines: one call of `starmile_create_order` (migration
+       * 0002), one statement, so atomic without a transaction. At the moment it writes, it
+       * re-checks the publication and the PUDO point and reads the region mapping, so no cached
+       * answer can let a stale catalogue through.
        */
       insertOrder: (order: NewOrderRow) => {
         const service = order.service
-        const home = order.destination_type === "home_delivery"
-        return sql<{
+            return sql<{
           readonly published: boolean
           readonly pudo_fits: boolean
           readonly pudo: PudoPointRow | null
           readonly order_id: number | null
           readonly region_status: RegionStatus | null
         }>`
-          with context as (
-            select exists (select 1 from publications pb
-                            where pb.service_id = ${service.id} and pb.partner_id = ${order.partner_id}
-                              and pb.warehouse_id = ${order.warehouse_id}) as published,
-                   (select json_build_object('id', pp.id, 'kind', pp.kind, 'country', pp.country, 'active', pp.active)
-                      from pudo_points pp where pp.id = ${order.pudo_id}::bigint) as pudo,
-                   (${order.pudo_id}::bigint is null or exists (
-                      select 1 from pudo_points pp
-                       where pp.id = ${order.pudo_id}::bigint and pp.active and pp.kind = ${service.channel}
-                         and pp.country = ${service.destination_country})) as pudo_fits,
-                   m.region_id, r.pricing_tier
-              from (select 1) one
-              left join region_mappings m
-                on ${home} and m.partner_id = ${order.partner_id}
-               and m.parent_region = ${order.parent_region} and m.region = ${order.region}
-              left join regions r on r.id = m.region_id
-          ),
-          input as (
-            select * from jsonb_to_recordset(${JSON.stringify(order.parcels)}::jsonb) as i(
-              position int, tracking text, item_id text, merchant_tracking text, package_type text,
-              weight_grams int, length_mm int, width_mm int, height_mm int, products jsonb)
-          ),
-          new_order as (
-            insert into orders (tracking, partner_id, warehouse_id, service_id, partner_order_id, destination_type,
-                                region_status, parent_region, region, region_id, pricing_tier, pudo_id, gov_id,
-                                customer_name, customer_phone, customer_email, address_first, address_second, zip,
-                                notes, shipping_cost, consolidation_required)
-            select ${order.tracking}, ${order.partner_id}, ${order.warehouse_id}, ${service.id},
-                   ${order.partner_order_id}, ${order.destination_type},
-                   case when not ${home} then 'not_applicable'
-                        when c.region_id is null then 'pending_mapping' else 'mapped' end,
-                   ${order.parent_region}, ${order.region}, c.region_id, c.pricing_tier, ${order.pudo_id}::bigint,
-                   ${order.gov_id}, ${order.customer_name}, ${order.customer_phone}, ${order.customer_email},
-                   ${order.address_first}, ${order.address_second}, ${order.zip}, ${order.notes},
-                   ${order.shipping_cost}::numeric, ${order.consolidation_required}
-              from context c
-             where c.published and c.pudo_fits
-            returning id, partner_id, service_id, region_status, pricing_tier
-          ),
-          new_parcels as (
-            insert into parcels (order_id, partner_id, position, tracking, item_id, merchant_tracking, status,
-                                 package_type, weight_grams, length_mm, width_mm, height_mm)
-            select o.id, o.partner_id, i.position, i.tracking, i.item_id, i.merchant_tracking, ${service.first_step},
-                   i.package_type, i.weight_grams, i.length_mm, i.width_mm, i.height_mm
-              from new_order o cross join input i
-            returning id, order_id, partner_id, position, weight_grams
-          ),
-          new_products as (
-            insert into products (parcel_id, position, name, hs_code, declared_value, currency, quantity, weight_grams)
-            ${sql.literal(INSERT_PRODUCTS_SELECT)}
-              from new_parcels np
-              join input i on i.position = np.position
-              cross join lateral jsonb_array_elements(i.products) with ordinality as pr(v, ord)
-            returning 1
-          ),
-          first_step_lines as (
-            insert into invoice_lines (partner_id, order_id, parcel_id, rate_id, status, currency, amount, weight_grams)
-            select np.partner_id, np.order_id, np.id, r.id, 'open', r.currency,
-                   r.amount + coalesce(r.per_kg_amount, 0) * ceil(coalesce(np.weight_grams, 0) / 1000.0),
-                   coalesce(np.weight_grams, 0)
-              from new_order o
-              join lateral (${sql.literal(APPLICABLE_RATE)}) r on r.bill_on_status = ${service.first_step}
-              join new_parcels np on np.order_id = o.id
-             where o.region_status <> 'pending_mapping'
-            returning 1
-          )
-          select c.published, c.pudo_fits, c.pudo, o.id as order_id, o.region_status
-            from context c left join new_order o on true`.pipe(
+          select * from starmile_create_order(
+            ${order.tracking}, ${order.partner_id}, ${order.warehouse_id}, ${service.id}, ${service.channel},
+            ${service.destination_country}, ${service.first_step}, ${order.partner_order_id}, ${order.destination_type},
+            ${order.parent_region}, ${order.region}, ${order.pudo_id}, ${order.gov_id}, ${order.customer_name},
+            ${order.customer_phone}, ${order.customer_email}, ${order.address_first}, ${order.address_second},
+            ${order.zip}, ${order.notes}, ${order.shipping_cost}, ${order.consolidation_required},
+            ${JSON.stringify(order.parcels)})`.pipe(
           Effect.map(([row]): InsertOutcome => {
             if (row !== undefined && row.order_id !== null && row.region_status !== null) {
               return { _tag: "Created", orderId: Number(row.order_id), regionStatus: row.region_status }
