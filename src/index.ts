@@ -11,6 +11,7 @@ import { ParcelFlow } from "./domain/ParcelFlow.js"
 import { StatusPool } from "./domain/StatusPool.js"
 import { RegionMappings } from "./domain/RegionMappings.js"
 import { JobRegistry } from "./jobs/Jobs.js"
+import { CacheInvalidation } from "./persistence/CacheInvalidation.js"
 
 export * from "./domain/Catalogue.js"
 export * from "./domain/Errors.js"
@@ -49,11 +50,13 @@ export { RegionMappings } from "./domain/RegionMappings.js"
 export { JobRegistry, RESOLVE_PENDING_MAPPINGS } from "./jobs/Jobs.js"
 export { JobsLive } from "./jobs/JobsLive.js"
 export { PendingMappingResolver } from "./jobs/PendingMappingResolver.js"
+export { CacheInvalidation } from "./persistence/CacheInvalidation.js"
 export { DatabaseLive, pgClientLayer } from "./persistence/Database.js"
 export { runMigrations } from "./persistence/Migrations.js"
 
 /** Every domain service, needing only a SqlClient (and config for token lifetime). */
 export const DomainLive = Layer.mergeAll(
+  CacheInvalidation.Default,
   CatalogueService.Default,
   Credentials.Default,
   Orders.Default,

@@ -39,7 +39,7 @@ const AppLive = Layer.mergeAll(HttpLive.pipe(Layer.provide(ServerLive)), JobsLiv
   Layer.provideMerge(DatabaseLive)
 )
 
-const main = Effect.zipRight(ServiceConfig, Layer.launch(AppLive)).pipe(
+const main = Effect.zipRight(ServiceConfig, Layer.launch(AppLive.pipe(Layer.provide(Layer.setTracerEnabled(false))))).pipe(
   Effect.provide(Layer.unwrapEffect(Effect.map(AppLogLevel, Logger.minimumLogLevel)))
 )
 

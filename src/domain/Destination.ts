@@ -93,7 +93,7 @@ export class HomeDelivery extends Schema.TaggedClass<HomeDelivery>()("HomeDelive
         address_second: f.address_second ?? null,
         zip: f.zip ?? null,
         notes: f.notes ?? null
-      })
+      }, true) // the fields were decoded by CreateOrderRequest: no second validation on the hot path
     )
   }
 }
@@ -103,7 +103,7 @@ export class PudoDelivery extends Schema.TaggedClass<PudoDelivery>()("PudoDelive
   static readonly type = "pudo_delivery" as const
   static readonly destinationFields: ReadonlyArray<DestinationField> = ["pudo_id"]
   static fromFields(f: DestinationFields): Either.Either<PudoDelivery, FieldErrors> {
-    return f.pudo_id === undefined ? Either.left({ pudo_id: [REQUIRED] }) : Either.right(new PudoDelivery({ pudo_id: f.pudo_id }))
+    return f.pudo_id === undefined ? Either.left({ pudo_id: [REQUIRED] }) : Either.right(new PudoDelivery({ pudo_id: f.pudo_id }, true))
   }
   /** Why the stored point cannot be used by the service, or undefined when it can. */
   static pointProblem(

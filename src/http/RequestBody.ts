@@ -139,8 +139,10 @@ export const withCheckedBody = (request: HttpServerRequest.HttpServerRequest): H
   const source = request.source as IncomingMessage
 
   const bytes = once(readBytes(source))
+  // built only when refused: an error captures a stack trace
+  const refused = Effect.failSync(() => unsupported(acceptsForm, contentType))
   const accepted = (wanted: MediaType): Effect.Effect<Uint8Array, BodyError> =>
-    mediaType === wanted && (wanted !== "form" || acceptsForm) ? bytes : Effect.fail(unsupported(acceptsForm, contentType))
+    mediaType === wanted && (wanted !== "form" || acceptsForm) ? bytes : refused
   const checked = Effect.flatMap(accepted("json"), checkedJson)
   // the token endpoint answers RFC 6749 bodies: what is not a JSON object or form fields is an
   // `invalid_request` from the domain (a body over the limit stays 413)
@@ -148,7 +150,6 @@ export const withCheckedBody = (request: HttpServerRequest.HttpServerRequest): H
     acceptsForm ? Effect.catchIf(checked, (e) => !(e instanceof PayloadTooLarge), () => Effect.succeed(null)) : checked
   )
   const form = once(Effect.flatMap(accepted("form"), parseForm))
-  const refused = Effect.fail(unsupported(acceptsForm, contentType))
   // the platform picks its body accessor by this header: every JSON type (and, on the token
   // endpoint, anything but form fields) reads as JSON
   const readsAsJson = mediaType === "json" || (acceptsForm && mediaType === "unsupported")
