@@ -284,9 +284,16 @@ const PAGE_LIMITS: Record<string, { readonly max: number; readonly default: numb
   "parcelFlow.listInvoices": { max: 1000, default: 100 }
 }
 
+/** Path segments that are database ids: integers (anything else cannot exist and is 404). */
+const ID_PATH_PARAMETERS = new Set(["id", "partner_id", "warehouse_id"])
+
 const typeQueryIntegers = (spec: Spec): void => {
   for (const { operation } of operationsOf(spec)) {
     for (const parameter of operation["parameters"] ?? []) {
+      if (parameter.in === "path" && ID_PATH_PARAMETERS.has(parameter.name)) {
+        parameter.schema = { type: "integer", minimum: 1 }
+        parameter.description ??= "A positive integer id; anything else is 404"
+      }
       if (parameter.in !== "query") continue
       const limits = PAGE_LIMITS[operation["operationId"]]
       if (parameter.name === "limit" && limits !== undefined) {

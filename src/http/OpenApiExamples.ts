@@ -82,7 +82,15 @@ const EXAMPLES: Record<string, OperationExamples> = {
         destination_country: "AZ",
         consolidation_enabled: true,
         flow: { id: 1, name: "Delivery", steps: ["created", "received", "sorted", "out_for_delivery", "delivered"] },
-        rates: [{ id: 1, pricing_tier: null, currency: "AZN", amount: 3.5, per_kg_amount: 1.2, bill_on_status: "received" }]
+        rates: [{
+          id: 1,
+          pricing_tier: null,
+          currency: "AZN",
+          amount: 3.5,
+          per_kg_amount: 1.2,
+          bill_on_status: "received",
+          partner_specific: false
+        }]
       }],
       next_cursor: null
     }
