@@ -100,7 +100,11 @@ const FIELD_DOCS: Record<string, Record<string, Spec>> = {
     declared_value: {
       description: "Declared customs value of the product, in currency. Optional, 0–1,000,000,000 with at most 2 decimals."
     },
-    currency: { description: "The declared value's currency: an ISO 4217 code in upper case (e.g. USD). Optional." },
+    currency: {
+      description: "The declared value's currency: an ISO 4217 code in upper case (e.g. USD). Optional.",
+      pattern: "^[A-Z]{3}$",
+      examples: ["USD"]
+    },
     quantity: { description: "How many of this product, 1–1,000,000. Optional (default 1)." },
     weight_grams: { description: "Product weight in grams, an integer 0–1,000,000. Optional." }
   },

@@ -458,7 +458,10 @@ export interface components {
             hs_code?: string;
             /** @description Declared customs value of the product, in currency. Optional, 0–1,000,000,000 with at most 2 decimals. */
             declared_value?: number;
-            /** @description The declared value's currency: an ISO 4217 code in upper case (e.g. USD). Optional. */
+            /**
+             * @description The declared value's currency: an ISO 4217 code in upper case (e.g. USD). Optional.
+             * @example USD
+             */
             currency?: string;
             /** @description How many of this product, 1–1,000,000. Optional (default 1). */
             quantity?: number;
