@@ -1,5 +1,7 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Effect } from "effect"
+import * as fs from "node:fs"
+import * as path from "node:path"
 import { operatorOpenApi, partnerOpenApi } from "../src/http/Api.js"
 import { documentedFields } from "../src/http/OpenApiFieldDocs.js"
 import { created, setupWorkspace } from "./support/Fixtures.js"
@@ -225,5 +227,31 @@ describe("HTTP: documents, docs pages, 405, challenges, publications", () => {
         expect(response.status).toBe(404)
         expect(response.body.code).toBe("not_found")
       }))
+  })
+})
+
+describe("README \"First calls\"", () => {
+  const readme = fs.readFileSync(path.resolve(import.meta.dirname, "../README.md"), "utf8")
+  const section = readme.slice(readme.indexOf("## First calls"), readme.indexOf("## API documents"))
+  const curls = section.split(/\n(?=curl |TOKEN=\$\(curl )/).filter((chunk) => chunk.includes("curl "))
+
+  it("every call names a documented operation, and every JSON body fits its request schema", () => {
+    expect(curls.length).toBeGreaterThanOrEqual(8)
+    for (const chunk of curls) {
+      const url = /\$BASE(\/[^\s"?]*)/.exec(chunk)?.[1]
+      const method = (/-X (\w+)/.exec(chunk)?.[1] ?? "GET").toLowerCase()
+      expect(url, chunk).toBeDefined()
+      const found = Object.entries(documents).flatMap(([name, spec]) =>
+        Object.entries(spec["paths"] as Record<string, Spec>)
+          .filter(([template]) => new RegExp(`^${template.replace(/\{[^}]+\}/g, "[^/]+")}$`).test(url!))
+          .filter(([, item]) => item[method] !== undefined)
+          .map(([template]) => ({ name: name as "partner" | "operator", template })))
+      expect(found, `${method} ${url}`).toHaveLength(1)
+      const body = /-d '(\{[\s\S]*?\})'/.exec(chunk)?.[1]
+      if (body === undefined) continue
+      const { name, template } = found[0]!
+      const pointer = `/paths/${escapePointer(template)}/${method}/requestBody/content/application~1json/schema`
+      expect(schemaProblems(name, pointer, JSON.parse(body)), `${method} ${url}`).toBeUndefined()
+    }
   })
 })
