@@ -145,11 +145,12 @@ describe("the OpenAPI documents", () => {
           }
         }
         for (const [status, response] of Object.entries(operation["responses"]) as Array<[string, Spec]>) {
-          const example = response["content"]?.["application/json"]?.example
-          if (example === undefined) continue
-          const pointer = `${base}/responses/${status}/content/application~1json/schema`
-          expect(schemaProblems(name, pointer, example), `${method} ${path} → ${status}`).toBeUndefined()
-          checked++
+          const examples = Object.values(response["content"]?.["application/json"]?.examples ?? {}) as Array<Spec>
+          for (const { value } of examples) {
+            const pointer = `${base}/responses/${status}/content/application~1json/schema`
+            expect(schemaProblems(name, pointer, value), `${method} ${path} → ${status}`).toBeUndefined()
+            checked++
+          }
         }
       }
     }

@@ -22,7 +22,7 @@ const serveJson = (paths: ReadonlyArray<`/${string}`>, document: () => unknown) 
 
 /** Scalar over one document: the page's layer reads the API to describe from `HttpApi.Api`. */
 const docsPage = (path: `/${string}`, api: HttpApi.HttpApi.Any) =>
-  HttpApiScalar.layer({ path, scalar: { layout: "modern", defaultOpenAllTags: true } }).pipe(
+  HttpApiScalar.layer({ path, scalar: { layout: "modern", defaultOpenAllTags: true, withDefaultFonts: false } }).pipe(
     Layer.provide(Layer.succeed(HttpApi.Api, { api: api as HttpApi.Api["Type"]["api"], context: Context.empty() }))
   )
 

@@ -128,9 +128,16 @@ const documentRealStatuses = (spec: Spec): void => {
       },
       content: json({ anyOf: [ref("DatabaseUnavailable"), ref("Overloaded")] })
     }
+    for (const [status, response] of Object.entries(responses)) {
+      if (response?.description === "Success") {
+        responses[status] = { ...response, description: SUCCESS_DESCRIPTIONS[status] ?? "Success" }
+      }
+    }
     operation["responses"] = sortedByStatus(responses)
   }
 }
+
+const SUCCESS_DESCRIPTIONS: Record<string, string> = { "200": "OK", "201": "Created", "204": "Done; no body" }
 
 const sortedByStatus = (responses: Spec): Spec =>
   Object.fromEntries(Object.entries(responses).sort(([a], [b]) => a.localeCompare(b)))

@@ -442,7 +442,9 @@ export const applyExamples = (spec: Spec): void => {
       }
       const status = successStatus(operation)
       const media = status === undefined ? undefined : operation["responses"][status]?.["content"]?.["application/json"]
-      if (examples.response !== undefined && media !== undefined) media["example"] = examples.response
+      if (examples.response !== undefined && media !== undefined) {
+        media["examples"] = { demo: { summary: "In the demo workspace", value: examples.response } }
+      }
     }
   }
 }

@@ -726,14 +726,6 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    /**
-                     * @example {
-                     *       "access_token": "q3Vx0c8Yd1bE0m2JrQ6cPpZbq1t2Nn3kWk9o7hV4s0A",
-                     *       "token_type": "Bearer",
-                     *       "expires_in": 3600,
-                     *       "scope": "orders:create orders:read orders:update orders:cancel services:read statuses:read invoices:read"
-                     *     }
-                     */
                     "application/json": components["schemas"]["TokenResponse"];
                 };
             };
@@ -815,50 +807,12 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Success */
+            /** @description OK */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    /**
-                     * @example {
-                     *       "data": [
-                     *         {
-                     *           "id": 1,
-                     *           "name": "Home delivery AZ",
-                     *           "type": "home_delivery",
-                     *           "channel": "home",
-                     *           "origin_country": "TR",
-                     *           "destination_country": "AZ",
-                     *           "consolidation_enabled": true,
-                     *           "flow": {
-                     *             "id": 1,
-                     *             "name": "Delivery",
-                     *             "steps": [
-                     *               "created",
-                     *               "received",
-                     *               "sorted",
-                     *               "out_for_delivery",
-                     *               "delivered"
-                     *             ]
-                     *           },
-                     *           "rates": [
-                     *             {
-                     *               "id": 1,
-                     *               "pricing_tier": null,
-                     *               "currency": "AZN",
-                     *               "amount": 3.5,
-                     *               "per_kg_amount": 1.2,
-                     *               "bill_on_status": "received",
-                     *               "partner_specific": false
-                     *             }
-                     *           ]
-                     *         }
-                     *       ],
-                     *       "next_cursor": null
-                     *     }
-                     */
                     "application/json": {
                         data: components["schemas"]["PartnerService"][];
                         next_cursor: string | null;
@@ -919,28 +873,12 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Success */
+            /** @description OK */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    /**
-                     * @example {
-                     *       "data": [
-                     *         {
-                     *           "id": 2,
-                     *           "name": "28 Mall locker",
-                     *           "kind": "locker",
-                     *           "country": "AZ",
-                     *           "address": "28 May 1, Baku",
-                     *           "active": true,
-                     *           "created_at": "2026-03-02T09:15:00.000Z"
-                     *         }
-                     *       ],
-                     *       "next_cursor": null
-                     *     }
-                     */
                     "application/json": {
                         data: components["schemas"]["PudoPoint"][];
                         next_cursor: string | null;
@@ -1013,71 +951,12 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Success */
+            /** @description OK */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    /**
-                     * @example {
-                     *       "data": [
-                     *         {
-                     *           "order_id": "SO000000028AZ",
-                     *           "partner_order_id": "PO-10294",
-                     *           "service_id": 1,
-                     *           "status": "created",
-                     *           "region_status": "mapped",
-                     *           "destination": {
-                     *             "type": "home_delivery",
-                     *             "parent_region": "1",
-                     *             "region": "2",
-                     *             "region_id": 2,
-                     *             "pricing_tier": "tier_1",
-                     *             "address_first": "Nizami 10",
-                     *             "address_second": "Apt 4",
-                     *             "zip": "AZ1000",
-                     *             "notes": "Ring twice"
-                     *           },
-                     *           "gov_id": "5AB12C3",
-                     *           "customer_name": "Aysel M.",
-                     *           "customer_phone": "+994500000000",
-                     *           "customer_email": "aysel@example.com",
-                     *           "shipping_cost": 9.5,
-                     *           "consolidation_required": false,
-                     *           "created_at": "2026-03-02T09:15:00.000Z",
-                     *           "cancelled_at": null,
-                     *           "cancel_reason": null,
-                     *           "parcels": [
-                     *             {
-                     *               "parcel_id": "SP000000028AZ",
-                     *               "item_id": "PKG-1",
-                     *               "partner_tracking": "PKG-1",
-                     *               "merchant_tracking": "CN773300012345",
-                     *               "status": "created",
-                     *               "package_type": "fragile",
-                     *               "weight_grams": 1400,
-                     *               "length_mm": null,
-                     *               "width_mm": null,
-                     *               "height_mm": null,
-                     *               "measured": null,
-                     *               "products": [
-                     *                 {
-                     *                   "name": "Sneakers",
-                     *                   "hs_code": "640411",
-                     *                   "declared_value": 120,
-                     *                   "currency": "USD",
-                     *                   "quantity": 1,
-                     *                   "weight_grams": null
-                     *                 }
-                     *               ]
-                     *             }
-                     *           ]
-                     *         }
-                     *       ],
-                     *       "next_cursor": "YzI"
-                     *     }
-                     */
                     "application/json": {
                         data: components["schemas"]["Order"][];
                         next_cursor: string | null;
@@ -1146,7 +1025,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Success */
+            /** @description Created */
             201: {
                 headers: {
                     /** @description /api/v1/orders/{tracking} of the new order */
@@ -1154,20 +1033,6 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    /**
-                     * @example {
-                     *       "data": {
-                     *         "order_id": "SO000000028AZ",
-                     *         "region_status": "mapped",
-                     *         "items": [
-                     *           {
-                     *             "item_id": "PKG-1",
-                     *             "parcel_id": "SP000000028AZ"
-                     *           }
-                     *         ]
-                     *       }
-                     *     }
-                     */
                     "application/json": {
                         data: components["schemas"]["CreatedOrder"];
                     };
@@ -1261,7 +1126,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Success */
+            /** @description OK */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -1339,39 +1204,12 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Success */
+            /** @description OK */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    /**
-                     * @example {
-                     *       "data": {
-                     *         "parcel_id": "SP000000028AZ",
-                     *         "item_id": "PKG-1",
-                     *         "partner_tracking": "PKG-1",
-                     *         "merchant_tracking": "CN773300099999",
-                     *         "status": "created",
-                     *         "package_type": "liquid",
-                     *         "weight_grams": 1400,
-                     *         "length_mm": null,
-                     *         "width_mm": null,
-                     *         "height_mm": null,
-                     *         "measured": null,
-                     *         "products": [
-                     *           {
-                     *             "name": "Olive oil 1L",
-                     *             "hs_code": "150910",
-                     *             "declared_value": 18,
-                     *             "currency": "USD",
-                     *             "quantity": 2,
-                     *             "weight_grams": null
-                     *           }
-                     *         ]
-                     *       }
-                     *     }
-                     */
                     "application/json": {
                         data: components["schemas"]["Parcel"];
                     };
@@ -1487,22 +1325,12 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Success */
+            /** @description OK */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    /**
-                     * @example {
-                     *       "data": {
-                     *         "order_id": "SO000000028AZ",
-                     *         "status": "cancelled",
-                     *         "cancelled_at": "2026-03-02T09:15:00.000Z",
-                     *         "reason": "customer changed their mind"
-                     *       }
-                     *     }
-                     */
                     "application/json": {
                         data: components["schemas"]["CancelledOrder"];
                     };
@@ -1619,30 +1447,12 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Success */
+            /** @description OK */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    /**
-                     * @example {
-                     *       "data": [
-                     *         {
-                     *           "id": 1,
-                     *           "order_id": "SO000000045AZ",
-                     *           "partner_order_id": "PO-10297",
-                     *           "parcel_id": "SP000000045AZ",
-                     *           "item_id": "PKG-4",
-                     *           "merchant_tracking": "CN773300054321",
-                     *           "status": "received",
-                     *           "previous_status": "created",
-                     *           "occurred_at": "2026-03-02T09:15:00.000Z"
-                     *         }
-                     *       ],
-                     *       "next_cursor": null
-                     *     }
-                     */
                     "application/json": {
                         data: components["schemas"]["StatusEvent"][];
                         next_cursor: string | null;
@@ -1711,19 +1521,12 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Success */
+            /** @description OK */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    /**
-                     * @example {
-                     *       "data": {
-                     *         "acknowledged": 1
-                     *       }
-                     *     }
-                     */
                     "application/json": {
                         data: components["schemas"]["StatusPoolAckResult"];
                     };
@@ -1822,30 +1625,12 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Success */
+            /** @description OK */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    /**
-                     * @example {
-                     *       "data": [
-                     *         {
-                     *           "id": 1,
-                     *           "order_id": "SO000000045AZ",
-                     *           "parcel_id": "SP000000045AZ",
-                     *           "rate_id": 4,
-                     *           "status": "open",
-                     *           "currency": "AZN",
-                     *           "amount": 7.1,
-                     *           "weight_grams": 2150,
-                     *           "created_at": "2026-03-02T09:15:00.000Z"
-                     *         }
-                     *       ],
-                     *       "next_cursor": null
-                     *     }
-                     */
                     "application/json": {
                         data: components["schemas"]["InvoiceLine"][];
                         next_cursor: string | null;
