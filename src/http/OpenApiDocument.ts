@@ -357,12 +357,14 @@ const allowUnknownRequestFields = (spec: Spec): void => {
   }
 }
 
-/** Every error body may carry the request id (for support). */
+/** Every error body (envelope or RFC 6749) may carry the request id (for support). */
 const addRequestIdToErrors = (schemas: Spec): void => {
   for (const schema of Object.values(schemas)) {
     if (!isObject(schema) || !isObject(schema["properties"])) continue
-    const { code, message } = schema["properties"] as Spec
-    if (isObject(code) && isObject(message) && Array.isArray(code["enum"])) {
+    const { code, message, error } = schema["properties"] as Spec
+    const envelope = isObject(code) && isObject(message) && Array.isArray(code["enum"])
+    const oauth = isObject(error) && Array.isArray(error["enum"])
+    if (envelope || oauth) {
       schema["properties"]["request_id"] = { type: "string", description: "The request's id (X-Request-Id), for support" }
     }
   }

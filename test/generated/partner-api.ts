@@ -243,16 +243,22 @@ export interface components {
             /** @enum {string} */
             error: "invalid_request";
             error_description?: string;
+            /** @description The request's id (X-Request-Id), for support */
+            request_id?: string;
         };
         OAuthInvalidScope: {
             /** @enum {string} */
             error: "invalid_scope";
             error_description?: string;
+            /** @description The request's id (X-Request-Id), for support */
+            request_id?: string;
         };
         OAuthUnsupportedGrantType: {
             /** @enum {string} */
             error: "unsupported_grant_type";
             error_description?: string;
+            /** @description The request's id (X-Request-Id), for support */
+            request_id?: string;
         };
         ValidationFailed: {
             message: string;
@@ -328,6 +334,8 @@ export interface components {
             /** @enum {string} */
             error: "invalid_client";
             error_description?: string;
+            /** @description The request's id (X-Request-Id), for support */
+            request_id?: string;
         };
         PartnerService: {
             id: number;
