@@ -1,23 +1,28 @@
 /**
- * The HttpApi: partner and operator groups, the API-wide errors, and the OpenAPI document.
+ * The HttpApi: partner and operator groups, the API-wide errors, and the OpenAPI documents.
  * Each group lives in its own *Api.ts with its handlers in the matching *Http.ts.
+ *
+ * `StarmileApi` is what the server runs. Two more HttpApi values over the same groups exist only
+ * to be documented: the partner API (`/api/v1/openapi.json`) and the operator API
+ * (`/operator/v1/openapi.json`); OpenApiDocument.ts finishes each document.
  */
 import { HttpApi, OpenApi } from "@effect/platform"
-import { JSONSchema } from "effect"
 import {
   DatabaseUnavailable,
   InternalError,
   MalformedBody,
   NotFound,
+  Overloaded,
   PayloadTooLarge,
   UnsupportedMediaType,
   ValidationFailed
 } from "../domain/Errors.js"
 import { CatalogueApi } from "./CatalogueApi.js"
-import { envelope, ErrorEnvelope } from "./Envelope.js"
+import { envelope } from "./Envelope.js"
 import { OAuthApi } from "./OAuthApi.js"
 import { JobsApi } from "./JobsApi.js"
 import { MappingsApi } from "./MappingsApi.js"
+import { finishOperatorDocument, finishPartnerDocument, scopesByOperation } from "./OpenApiDocument.js"
 import { OperatorCatalogueApi } from "./OperatorCatalogueApi.js"
 import { OrdersApi } from "./OrdersApi.js"
 import { InvoicesApi } from "./InvoicesApi.js"
@@ -25,51 +30,7 @@ import { ParcelFlowApi } from "./ParcelFlowApi.js"
 import { StatusPoolApi } from "./StatusPoolApi.js"
 import { SystemApi } from "./SystemApi.js"
 
-type Spec = Record<string, any>
-
-/** JSON Schema of the error envelope (CONTRACT §1), from its Schema. */
-const envelopeJsonSchema = () => JSONSchema.make(ErrorEnvelope).$defs?.["ErrorEnvelope"]
-
-/**
- * The platform declares its own 400 HttpApiDecodeError, and the API-wide errors, on every
- * operation. Rewrite the document to list what each operation really answers: 400 (not JSON)
- * and 413 only with a body, 422 only with a body or a query, 404 only with a path id.
- */
-const documentRealStatuses = (spec: Spec): Spec => {
-  const paths: Record<string, Record<string, any>> = {}
-  for (const [path, item] of Object.entries(spec.paths)) {
-    const methods: Record<string, any> = {}
-    for (const [method, operation] of Object.entries(item as Record<string, any>)) {
-      if (typeof operation !== "object" || operation === null || !("responses" in operation)) {
-        methods[method] = operation
-        continue
-      }
-      const responses = { ...operation.responses }
-      const hasBody = "requestBody" in operation
-      const parameters: ReadonlyArray<{ readonly in: string }> = operation.parameters ?? []
-      if (hasBody) {
-        responses["400"] = {
-          description: "The request body is not valid JSON",
-          content: { "application/json": { schema: { $ref: "#/components/schemas/ErrorEnvelope" } } }
-        }
-      } else {
-        delete responses["400"]
-        delete responses["413"]
-        delete responses["415"]
-        // nothing to decode: no validation failure (path ids are strings, unknown ones are 404)
-        if (!parameters.some((p) => p.in === "query")) delete responses["422"]
-      }
-      // the API-wide 404 (unknown ids) applies to operations that address something by id
-      if (!parameters.some((p) => p.in === "path")) delete responses["404"]
-      methods[method] = { ...operation, responses }
-    }
-    paths[path] = methods
-  }
-  const schemas = { ...(spec.components.schemas as Record<string, unknown>) }
-  delete schemas["HttpApiDecodeError"]
-  schemas["ErrorEnvelope"] = envelopeJsonSchema()
-  return { ...spec, paths, components: { ...spec.components, schemas } }
-}
+export const API_VERSION = "1.0.0"
 
 export class StarmileApi extends HttpApi.make("starmile")
   .add(SystemApi)
@@ -88,13 +49,70 @@ export class StarmileApi extends HttpApi.make("starmile")
   .addError(envelope(UnsupportedMediaType))
   .addError(envelope(NotFound))
   .addError(envelope(DatabaseUnavailable))
+  .addError(envelope(Overloaded))
   .addError(envelope(InternalError))
   .annotate(OpenApi.Title, "Starmile hub API")
-  .annotate(OpenApi.Version, "1.0.0")
+  .annotate(OpenApi.Version, API_VERSION)
+{}
+
+/** The partner API as partners read it: OAuth2 client credentials, orders, status pool, invoices. */
+const PartnerGroups = HttpApi.make("partner")
+  .add(OAuthApi)
+  .add(CatalogueApi)
+  .add(OrdersApi)
+  .add(StatusPoolApi)
+  .add(InvoicesApi)
+  .addError(envelope(ValidationFailed))
+  .addError(envelope(MalformedBody))
+  .addError(envelope(PayloadTooLarge))
+  .addError(envelope(UnsupportedMediaType))
+  .addError(envelope(NotFound))
+  .addError(envelope(DatabaseUnavailable))
+  .addError(envelope(Overloaded))
+  .addError(envelope(InternalError))
+  .annotate(OpenApi.Title, "Starmile partner API")
+  .annotate(OpenApi.Version, API_VERSION)
   .annotate(
     OpenApi.Description,
-    "Partner API (OAuth2 client credentials) and operator API of the Starmile logistics hub. " +
-      "Every error body is {message, code, errors?}."
+    "Hand parcels to the Starmile logistics hub: obtain an OAuth2 token (client credentials), read the services " +
+      "published for you, create orders of parcels with products, update or cancel them while they are at their " +
+      "flow's first step, read and acknowledge status events, and read your invoice lines.\n\n" +
+      "Every success body is `{\"data\": ...}` (lists add `next_cursor`); every error body is " +
+      "`{\"message\", \"code\", \"errors\"?}` except the token endpoint's, which are RFC 6749 " +
+      "`{\"error\", \"error_description\"}`. Unknown extra fields in a request body are ignored."
   )
-  .annotate(OpenApi.Transform, documentRealStatuses)
-{}
+
+export const PartnerApiDocument = PartnerGroups.annotate(
+  OpenApi.Transform,
+  (spec) => finishPartnerDocument(scopesByOperation(PartnerGroups))(spec)
+)
+
+/** The operator API: catalogue set-up, region mapping, parcel scans, invoices, jobs, probes. */
+export const OperatorApiDocument = HttpApi.make("operator")
+  .add(SystemApi)
+  .add(OperatorCatalogueApi)
+  .add(MappingsApi)
+  .add(ParcelFlowApi)
+  .add(JobsApi)
+  .addError(envelope(ValidationFailed))
+  .addError(envelope(MalformedBody))
+  .addError(envelope(PayloadTooLarge))
+  .addError(envelope(UnsupportedMediaType))
+  .addError(envelope(NotFound))
+  .addError(envelope(DatabaseUnavailable))
+  .addError(envelope(Overloaded))
+  .addError(envelope(InternalError))
+  .annotate(OpenApi.Title, "Starmile operator API")
+  .annotate(OpenApi.Version, API_VERSION)
+  .annotate(
+    OpenApi.Description,
+    "Run the Starmile hub: set up warehouses, partners, credentials, flows, regions, PUDO points, services, " +
+      "publications and rates; map partners' region keys; scan parcels; read invoices; trigger jobs. " +
+      "Every call needs the operator bearer token (STARMILE_OPERATOR_TOKEN) except the probes /health and /ready.\n\n" +
+      "Every success body is `{\"data\": ...}`; every error body is `{\"message\", \"code\", \"errors\"?}`. " +
+      "Unknown extra fields in a request body are ignored."
+  )
+  .annotate(OpenApi.Transform, finishOperatorDocument)
+
+export const partnerOpenApi = () => OpenApi.fromApi(PartnerApiDocument)
+export const operatorOpenApi = () => OpenApi.fromApi(OperatorApiDocument)

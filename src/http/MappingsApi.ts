@@ -23,6 +23,7 @@ export class MappingsApi extends HttpApiGroup.make("mappings")
   .add(
     HttpApiEndpoint.get("listPending", "/operator/v1/region-mappings/pending")
       .addSuccess(PageOf(PendingMappingKey))
+      .annotate(OpenApi.Summary, "List waiting region keys")
       .annotate(OpenApi.Description, "Every waiting key with its order count and oldest order, oldest first")
   )
   .add(
@@ -30,8 +31,11 @@ export class MappingsApi extends HttpApiGroup.make("mappings")
       .setPath(IdPath("partner_id"))
       .setPayload(NewRegionMapping)
       .addSuccess(DataOf(SavedMapping))
-      .annotate(OpenApi.Description, "Create or change a mapping; that key's waiting orders resolve at once")
+      .annotate(OpenApi.Summary, "Map a region key")
+      .annotate(OpenApi.Description, "Creates or changes the partner's mapping of (parent_region, region) to a Starmile region; that key's " +
+          "waiting orders resolve in the same transaction (resolved_orders). Unknown region → 422, unknown partner → 404.")
   )
   .middleware(OperatorAuth)
-  .annotate(OpenApi.Description, "Region mapping (operator)")
+  .annotate(OpenApi.Title, "Region mapping")
+  .annotate(OpenApi.Description, "Partners' own region keys waiting for a mapping, and the mappings")
 {}

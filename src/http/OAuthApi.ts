@@ -26,10 +26,10 @@ const oauthError = <A>(errorClass: ErrorClass<A>, code: string): Schema.Schema<A
   }) as any
 
 const tokenRequestFields = {
-  grant_type: { type: "string", enum: ["client_credentials"] },
-  client_id: { type: "string", description: "The credential's client id" },
-  client_secret: { type: "string", description: "The credential's secret" },
-  scope: { type: "string", description: "Optional space-separated subset of the credential's scopes" }
+  grant_type: { type: "string", enum: ["client_credentials"], description: "Always client_credentials" },
+  client_id: { type: "string", description: "The credential's client id; omit it when you authenticate with HTTP Basic" },
+  client_secret: { type: "string", description: "The credential's secret; omit it when you authenticate with HTTP Basic" },
+  scope: { type: "string", description: "Optional: a space-separated subset of the credential's scopes (default: all of them)" }
 }
 
 /**
@@ -61,6 +61,16 @@ export class OAuthApi extends HttpApiGroup.make("oauth")
       .addError(oauthError(InvalidRequest, "invalid_request"))
       .addError(oauthError(InvalidScope, "invalid_scope"))
       .addError(oauthError(UnsupportedGrantType, "unsupported_grant_type"))
+      .annotate(OpenApi.Summary, "Get an access token")
+      .annotate(
+        OpenApi.Description,
+        "OAuth 2.0 client credentials grant (RFC 6749 §4.4). Authenticate the client with HTTP Basic " +
+          "(`Authorization: Basic base64(client_id:client_secret)`, RFC 6749 §2.3.1) or with client_id and " +
+          "client_secret in the body, not both. The body is JSON or form-encoded. `scope` optionally narrows the " +
+          "token to a space-separated subset of the credential's scopes. Send the token as " +
+          "`Authorization: Bearer <access_token>` until it expires (expires_in seconds). Errors are RFC 6749 §5.2 " +
+          "bodies `{error, error_description}`."
+      )
       // form-encoded bodies are accepted as well (RFC 6749 §4.4.2)
       .annotate(OpenApi.Transform, (operation) => ({
         ...operation,
@@ -73,5 +83,6 @@ export class OAuthApi extends HttpApiGroup.make("oauth")
         }
       }))
   )
+  .annotate(OpenApi.Title, "Authentication")
   .annotate(OpenApi.Description, "OAuth 2.0 client credentials: exchange a client id and secret for a bearer token")
 {}

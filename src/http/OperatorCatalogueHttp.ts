@@ -33,5 +33,9 @@ export const OperatorCatalogueHttpLive = HttpApiBuilder.group(StarmileApi, "oper
         parseId(path.id, "Service").pipe(Effect.flatMap((id) => catalogue.publish(id, payload)), Effect.map(data)))
       .handle("unpublishService", ({ path, payload }) =>
         parseId(path.id, "Service").pipe(Effect.flatMap((id) => catalogue.unpublish(id, payload))))
+      .handle("unpublishServiceAt", ({ path }) =>
+        Effect.all([parseId(path.id, "Service"), parseId(path.partner_id, "Partner"), parseId(path.warehouse_id, "Warehouse")]).pipe(
+          Effect.flatMap(([id, partner_id, warehouse_id]) => catalogue.unpublish(id, { partner_id, warehouse_id }))
+        ))
       .handle("createRate", ({ payload }) => Effect.map(catalogue.createRate(payload), data))
   }))

@@ -37,6 +37,7 @@ export class OrdersApi extends HttpApiGroup.make("orders")
       .addError(envelope(ServiceUnavailableForPartner))
       .addError(envelope(ConsolidationNotEnabled))
       .addError(envelope(DestinationInvalid))
+      .annotate(OpenApi.Summary, "Create an order")
       .annotate(
         OpenApi.Description,
         "Creates an order with its parcels (scope orders:create). 201 with `Location: /api/v1/orders/{tracking}`. " +
@@ -69,6 +70,7 @@ export class OrdersApi extends HttpApiGroup.make("orders")
         cursor: optionalField(IdCursor)
       }))
       .addSuccess(PageOf(OrderView))
+      .annotate(OpenApi.Summary, "List your orders")
       .annotate(
         OpenApi.Description,
         `Your orders, newest first (scope orders:read). limit 1..${MAX_PAGE_SIZE} (default ${DEFAULT_PAGE_SIZE}); ` +
@@ -80,6 +82,7 @@ export class OrdersApi extends HttpApiGroup.make("orders")
       .middleware(RequiresOrdersRead)
       .setPath(OrderPath)
       .addSuccess(DataOf(OrderView))
+      .annotate(OpenApi.Summary, "Get an order")
       .annotate(
         OpenApi.Description,
         "One order with its parcels and products (scope orders:read). {order_id} is the Starmile order tracking " +
@@ -94,11 +97,14 @@ export class OrdersApi extends HttpApiGroup.make("orders")
       .addSuccess(DataOf(ParcelView))
       .addError(envelope(DuplicateReference))
       .addError(envelope(OrderNotModifiable))
+      .annotate(OpenApi.Summary, "Update a parcel")
       .annotate(
         OpenApi.Description,
         "Changes a parcel while the order is at its flow's first step (scope orders:update). Partial: only sent " +
-          "fields change; products replaces the list; null resets a field to its create default. {item_id} is " +
-          "the parcel's item_id or its Starmile parcel tracking. 409 once a parcel has moved or the order is cancelled."
+          "fields change (omit a field to keep it; null is refused, 422); products, when sent, replaces the whole " +
+          "list ([] empties it); {} changes nothing. Most often used to set merchant_tracking once the sticker is " +
+          "printed. {item_id} is the parcel's item_id or its Starmile parcel tracking. 409 order_not_modifiable " +
+          "once a parcel has moved past the first step or the order is cancelled."
       )
   )
   .add(
@@ -108,6 +114,7 @@ export class OrdersApi extends HttpApiGroup.make("orders")
       .setPayload(CancelRequest)
       .addSuccess(DataOf(CancelledOrder))
       .addError(envelope(OrderNotModifiable))
+      .annotate(OpenApi.Summary, "Cancel an order")
       .annotate(
         OpenApi.Description,
         "Cancels the order while every parcel is at the first step (scope orders:cancel). The body is optional. " +
@@ -120,5 +127,6 @@ export class OrdersApi extends HttpApiGroup.make("orders")
       }))
   )
   .addError(envelope(Forbidden))
-  .annotate(OpenApi.Description, "Your orders and their parcels")
+  .annotate(OpenApi.Title, "Orders")
+  .annotate(OpenApi.Description, "Your orders of parcels with products: create, read, update a parcel, cancel")
 {}

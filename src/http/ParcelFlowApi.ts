@@ -6,6 +6,7 @@ import { HttpApiEndpoint, HttpApiGroup, OpenApi } from "@effect/platform"
 import { Schema } from "effect"
 import { OperatorInvoiceLine } from "../domain/Billing.js"
 import { AmbiguousParcelCode, BackwardMove, ParcelCancelled, ParcelScan, ScannedParcel, StatusNotInFlow } from "../domain/ParcelFlow.js"
+import { NotFound } from "../domain/Errors.js"
 import { Id, optionalField } from "../domain/Primitives.js"
 import { envelope } from "./Envelope.js"
 import { InvoicePageParams } from "./InvoicesApi.js"
@@ -22,6 +23,7 @@ export class ParcelFlowApi extends HttpApiGroup.make("parcelFlow")
       .addError(envelope(StatusNotInFlow))
       .addError(envelope(BackwardMove))
       .addError(envelope(AmbiguousParcelCode))
+      .annotate(OpenApi.Summary, "Scan a parcel")
       .annotate(
         OpenApi.Description,
         "Moves a parcel forward along its service's flow (skipping allowed) and records a DWS measurement when sent. " +
@@ -38,8 +40,11 @@ export class ParcelFlowApi extends HttpApiGroup.make("parcelFlow")
         })
       }))
       .addSuccess(PageOf(OperatorInvoiceLine))
-      .annotate(OpenApi.Description, "Invoice lines, newest first, cursor-paginated")
+      .addError(envelope(NotFound))
+      .annotate(OpenApi.Summary, "List invoice lines")
+      .annotate(OpenApi.Description, "Every partner's invoice lines, or one partner's (partner_id; unknown → 404), newest first, cursor-paginated")
   )
   .middleware(OperatorAuth)
-  .annotate(OpenApi.Description, "Operator parcel scans and invoices (bearer STARMILE_OPERATOR_TOKEN)")
+  .annotate(OpenApi.Title, "Parcel flow")
+  .annotate(OpenApi.Description, "Parcel scans along their flow, and invoice lines")
 {}

@@ -4,7 +4,6 @@
  */
 import {
   HttpApiBuilder,
-  HttpApiScalar,
   HttpApp,
   HttpMiddleware,
   HttpRouter,
@@ -13,6 +12,9 @@ import {
 } from "@effect/platform"
 import { Effect, Layer } from "effect"
 import { StarmileApi } from "./Api.js"
+import { ApiDocsLive } from "./ApiDocs.js"
+import { challengeFor } from "./Challenge.js"
+import { methodNotAllowed } from "./MethodNotAllowed.js"
 import { CatalogueHttpLive } from "./CatalogueHttp.js"
 import { ErrorHandlingLive } from "./ErrorHandling.js"
 import { JobsHttpLive } from "./JobsHttp.js"
@@ -53,19 +55,18 @@ const bearerChallenge = HttpMiddleware.make((app) =>
     HttpApp.appendPreResponseHandler((_request, response) =>
       Effect.succeed(
         response.status === 401
-          ? HttpServerResponse.setHeader(response, "www-authenticate", "Bearer realm=\"starmile\"")
+          ? HttpServerResponse.setHeader(response, "www-authenticate", challengeFor(_request))
           : response
       )
     ),
     app
   ))
 
-export const HttpLive = HttpApiBuilder.serve(bearerChallenge).pipe(
+export const HttpLive = HttpApiBuilder.serve((app) => bearerChallenge(methodNotAllowed(app))).pipe(
   // partner references in paths are up to 255 characters (find-my-way's default is 100),
   // percent-encoded up to 3 bytes each
   Layer.provide(HttpRouter.setRouterConfig({ maxParamLength: 1024 })),
-  Layer.provide(HttpApiScalar.layer({ path: "/docs" })),
-  Layer.provide(HttpApiBuilder.middlewareOpenApi({ path: "/openapi.json" })),
+  Layer.provide(ApiDocsLive),
   Layer.provide(ErrorHandlingLive),
   Layer.provide(ApiLive),
   HttpServer.withLogAddress

@@ -20,6 +20,7 @@ export class StatusPoolApi extends HttpApiGroup.make("statusPool")
         cursor: optionalField(IdCursor)
       }))
       .addSuccess(PageOf(StatusEvent))
+      .annotate(OpenApi.Summary, "Read your status pool")
       .annotate(
         OpenApi.Description,
         "The caller's unacknowledged status events, oldest first (scope statuses:read). Reading does not consume: " +
@@ -31,6 +32,7 @@ export class StatusPoolApi extends HttpApiGroup.make("statusPool")
       .middleware(RequiresStatusesRead)
       .setPayload(AckRequest)
       .addSuccess(DataOf(AckResult))
+      .annotate(OpenApi.Summary, "Acknowledge status events")
       .annotate(
         OpenApi.Description,
         "Acknowledges 1–1000 event ids (scope statuses:read); answers how many were newly acknowledged. " +
@@ -38,5 +40,6 @@ export class StatusPoolApi extends HttpApiGroup.make("statusPool")
       )
   )
   .addError(envelope(Forbidden))
-  .annotate(OpenApi.Description, "The partner's status pool")
+  .annotate(OpenApi.Title, "Status pool")
+  .annotate(OpenApi.Description, "Status events of your parcels, kept until you acknowledge them")
 {}

@@ -1,6 +1,7 @@
 /**
  * The whole HTTP application in-process on a test server (NodeHttpServer.layerTest), over a
- * fresh migrated database. `call` sends a request and returns status, headers and parsed body.
+ * fresh migrated database. `call` sends a request and returns status, headers and parsed body,
+ * after checking the response against the OpenAPI documents (ResponseContract.ts).
  */
 import { HttpClient, HttpClientRequest } from "@effect/platform"
 import { NodeHttpServer } from "@effect/platform-node"
@@ -8,6 +9,7 @@ import { Effect, Layer, Redacted } from "effect"
 import { HttpLive } from "../../src/http/Server.js"
 import { DomainLive } from "../../src/index.js"
 import { OperatorTokenValue } from "../../src/OperatorToken.js"
+import { contractViolation } from "./ResponseContract.js"
 import { TestDatabaseLive } from "./TestDatabase.js"
 
 export const TEST_OPERATOR_TOKEN = "test-operator-token-0123456789"
@@ -29,6 +31,8 @@ export interface CallOptions {
   readonly contentType?: string
   /** Bearer token; `operator` uses the test operator token. */
   readonly token?: string | "operator"
+  /** Extra request headers (e.g. `authorization: Basic ...`). */
+  readonly headers?: Readonly<Record<string, string>>
 }
 
 export interface Response {
@@ -45,6 +49,7 @@ export const call = (method: "GET" | "POST" | "PATCH" | "PUT" | "DELETE", path: 
     if (options.token !== undefined) {
       request = HttpClientRequest.bearerToken(request, options.token === "operator" ? TEST_OPERATOR_TOKEN : options.token)
     }
+    if (options.headers !== undefined) request = HttpClientRequest.setHeaders(request, options.headers)
     if (options.rawBody !== undefined) {
       request = HttpClientRequest.bodyText(request, options.rawBody, options.contentType ?? "application/json")
     } else if (options.body !== undefined) {
@@ -59,6 +64,9 @@ export const call = (method: "GET" | "POST" | "PATCH" | "PUT" | "DELETE", path: 
       // not JSON: keep the text
     }
     const result: Response = { status: response.status, headers: response.headers, body }
+    // every response must be what the OpenAPI documents declare for its operation and status
+    const violation = contractViolation(method, path, response.status, response.headers["content-type"], body)
+    if (violation !== undefined) return yield* Effect.dieMessage(`response breaks the OpenAPI document: ${violation}`)
     return result
   }).pipe(Effect.scoped, Effect.orDie)
 
