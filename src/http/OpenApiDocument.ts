@@ -154,10 +154,10 @@ const documentTokenEndpoint = (spec: Spec): void => {
   }
   responses["400"] = {
     description: "RFC 6749 §5.2: `invalid_request` (a parameter is missing, repeated or malformed; client " +
-      "authentication both in the header and in the body), `invalid_scope`, `unsupported_grant_type`; or the " +
-      "envelope when the body is not JSON at all (`malformed_body`)",
+      "authentication both in the header and in the body; a body that is not a JSON object or form fields, " +
+      "whatever its Content-Type), `invalid_scope`, `unsupported_grant_type`",
     content: json({
-      anyOf: [ref("OAuthInvalidRequest"), ref("OAuthInvalidScope"), ref("OAuthUnsupportedGrantType"), ref("MalformedBody")]
+      anyOf: [ref("OAuthInvalidRequest"), ref("OAuthInvalidScope"), ref("OAuthUnsupportedGrantType")]
     })
   }
   responses["401"] = {
@@ -166,7 +166,9 @@ const documentTokenEndpoint = (spec: Spec): void => {
     headers: { "WWW-Authenticate": { description: "`Basic realm=\"starmile\"`", schema: { type: "string" } } },
     content: json(ref("OAuthInvalidClient"))
   }
-  responses["422"] = envelopeResponse("The body nests deeper than 32 levels (`validation_failed`)", ref("ValidationFailed"))
+  // what is not JSON or form fields is an invalid_request above, never the envelope
+  delete responses["415"]
+  delete responses["422"]
   // client authentication: HTTP Basic (RFC 6749 §2.3.1) or client_id + client_secret in the body
   operation["security"] = [{ clientBasic: [] }, {}]
   const schema = spec["components"]["schemas"]["TokenRequest"]
