@@ -737,13 +737,13 @@ export interface operations {
                     "application/json": components["schemas"]["TokenResponse"];
                 };
             };
-            /** @description RFC 6749 §5.2: `invalid_request` (a parameter is missing, repeated or malformed; client authentication both in the header and in the body), `invalid_scope`, `unsupported_grant_type`; or the envelope when the body is not JSON at all (`malformed_body`) */
+            /** @description RFC 6749 §5.2: `invalid_request` (a parameter is missing, repeated or malformed; client authentication both in the header and in the body; a body that is not a JSON object or form fields, whatever its Content-Type), `invalid_scope`, `unsupported_grant_type` */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["OAuthInvalidRequest"] | components["schemas"]["OAuthInvalidScope"] | components["schemas"]["OAuthUnsupportedGrantType"] | components["schemas"]["MalformedBody"];
+                    "application/json": components["schemas"]["OAuthInvalidRequest"] | components["schemas"]["OAuthInvalidScope"] | components["schemas"]["OAuthUnsupportedGrantType"];
                 };
             };
             /** @description RFC 6749 §5.2 `invalid_client`: unknown client, wrong secret or revoked credential (`WWW-Authenticate: Basic` when HTTP Basic was used) */
@@ -764,24 +764,6 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["PayloadTooLarge"];
-                };
-            };
-            /** @description The request body's Content-Type is not JSON (`unsupported_media_type`) */
-            415: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["UnsupportedMediaType"];
-                };
-            };
-            /** @description The body nests deeper than 32 levels (`validation_failed`) */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ValidationFailed"];
                 };
             };
             /** @description A bug on our side (`internal_error`); the details are in our logs */
