@@ -18,9 +18,9 @@
  * calls) as ONE statement, idempotent (`on conflict (parcel_id, rate_id) do nothing`).
  */
 import { Effect, Schema } from "effect"
-import { InvoicesRepo } from "../persistence/InvoicesRepo.js"
 import { Timestamp } from "./Catalogue.js"
 import { Id } from "./Primitives.js"
+import { InvoicesRepo } from "./repositories/InvoicesRepo.js"
 
 // ---------------------------------------------------------------- wire shapes
 
@@ -52,7 +52,6 @@ export interface InvoicePage<A> {
 // ---------------------------------------------------------------- the service
 
 export class Billing extends Effect.Service<Billing>()("starmile/Billing", {
-  dependencies: [InvoicesRepo.Default],
   effect: Effect.gen(function* () {
     const repo = yield* InvoicesRepo
 

@@ -5,7 +5,6 @@
  */
 import { HttpApiSchema } from "@effect/platform"
 import { Effect, Either, Schema } from "effect"
-import { CatalogueRepo } from "../persistence/CatalogueRepo.js"
 import { NotFound, ValidationFailed } from "./Errors.js"
 import {
   type NewFlow,
@@ -18,6 +17,7 @@ import {
   type PublicationTarget,
   resolveChannel
 } from "./Catalogue.js"
+import { CatalogueRepo } from "./repositories/CatalogueRepo.js"
 
 /** 409: a second rate for the same service, partner (or default) and tier (or any). */
 export class RateAlreadyExists extends Schema.TaggedError<RateAlreadyExists>()(
@@ -36,7 +36,6 @@ export class WarehouseCodeTaken extends Schema.TaggedError<WarehouseCodeTaken>()
 const orNull = <A>(value: A | null | undefined): A | null => value ?? null
 
 export class CatalogueService extends Effect.Service<CatalogueService>()("starmile/CatalogueService", {
-  dependencies: [CatalogueRepo.Default],
   effect: Effect.gen(function* () {
     const repo = yield* CatalogueRepo
 

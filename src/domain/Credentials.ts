@@ -3,8 +3,6 @@
  * it for a bearer token (client credentials grant), and resolve a bearer token to a principal.
  */
 import { Effect, Option, Redacted } from "effect"
-import { TokenTtlSeconds } from "../AppConfig.js"
-import { CredentialsRepo } from "../persistence/CredentialsRepo.js"
 import { SCOPES, type Scope } from "./Catalogue.js"
 import { CatalogueService } from "./CatalogueService.js"
 import {
@@ -19,6 +17,8 @@ import {
 } from "./Auth.js"
 import { NotFound, Unauthenticated } from "./Errors.js"
 import { isStorableText } from "./Primitives.js"
+import { CredentialsRepo } from "./repositories/CredentialsRepo.js"
+import { DomainConfig } from "./DomainConfig.js"
 
 /** The raw token request: JSON or form fields, not yet validated (RFC 6749 errors, not 422). */
 export interface TokenRequest {
@@ -38,11 +38,11 @@ export interface IssuedToken {
 const isScope = (s: string): s is Scope => (SCOPES as ReadonlyArray<string>).includes(s)
 
 export class Credentials extends Effect.Service<Credentials>()("starmile/Credentials", {
-  dependencies: [CredentialsRepo.Default, CatalogueService.Default],
+  dependencies: [CatalogueService.Default],
   effect: Effect.gen(function* () {
     const repo = yield* CredentialsRepo
     const catalogue = yield* CatalogueService
-    const ttlSeconds = yield* TokenTtlSeconds
+    const ttlSeconds = (yield* DomainConfig).tokenTtlSeconds
 
     const stringParam = (value: unknown, name: string) =>
       typeof value === "string" && value.length > 0 && value.length <= 1024 && isStorableText(value)

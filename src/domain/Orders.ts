@@ -9,13 +9,6 @@
  * constraints decide duplicate references. Update and cancel lock the order row first.
  */
 import { Effect, Either } from "effect"
-import {
-  type OrderRow,
-  OrdersRepo,
-  type ParcelChanges,
-  type ParcelRow,
-  type ProductRow
-} from "../persistence/OrdersRepo.js"
 import type { PartnerPrincipal } from "./Auth.js"
 import { Billing } from "./Billing.js"
 import {
@@ -44,6 +37,13 @@ import {
   repeatedReferences,
   ServiceUnavailableForPartner
 } from "./Order.js"
+import {
+  type OrderRow,
+  OrdersRepo,
+  type ParcelChanges,
+  type ParcelRow,
+  type ProductRow
+} from "./repositories/OrdersRepo.js"
 import { formatTracking, ORDER_PREFIX, PARCEL_PREFIX } from "./Tracking.js"
 
 /** Who acts: the partner, and the warehouse (and its country) the credential is bound to. */
@@ -119,7 +119,7 @@ const lookupRef = (ref: string, what: string): Effect.Effect<string, NotFound> =
 // ---------------------------------------------------------------- the service
 
 export class Orders extends Effect.Service<Orders>()("starmile/Orders", {
-  dependencies: [OrdersRepo.Default, Billing.Default],
+  dependencies: [Billing.Default],
   effect: Effect.gen(function* () {
     const repo = yield* OrdersRepo
     const billing = yield* Billing

@@ -10,9 +10,9 @@
  * acknowledged ids are ignored.
  */
 import { Effect, Schema } from "effect"
-import { StatusPoolRepo } from "../persistence/StatusPoolRepo.js"
 import { ReportAllErrors, Timestamp } from "./Catalogue.js"
 import { Id } from "./Primitives.js"
+import { StatusPoolRepo } from "./repositories/StatusPoolRepo.js"
 
 export const POOL_DEFAULT_LIMIT = 100
 export const POOL_MAX_LIMIT = 1000
@@ -50,7 +50,6 @@ export interface PoolPage {
 }
 
 export class StatusPool extends Effect.Service<StatusPool>()("starmile/StatusPool", {
-  dependencies: [StatusPoolRepo.Default],
   effect: Effect.gen(function* () {
     const repo = yield* StatusPoolRepo
     return {

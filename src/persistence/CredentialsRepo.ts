@@ -1,59 +1,42 @@
-/** SQL for credentials and access tokens (hashes only, never the secrets). */
-import { SqlClient } from "@effect/sql"
-import { Effect } from "effect"
-import type { Scope } from "../domain/Catalogue.js"
+/** SQL for credentials and access tokens (domain/repositories/CredentialsRepo.ts): hashes only, never the secrets. */
+import { Effect, Layer, Schema } from "effect"
+import { Scope } from "../domain/Catalogue.js"
+import { CredentialsRepo, type TokenPrincipalRow } from "../domain/repositories/CredentialsRepo.js"
+import { decodeFirst, decodeSingle, Int8, RepositorySql, Timestamptz } from "./Rows.js"
 import { dieOnSqlError } from "./SqlErrors.js"
 
-export interface CredentialRow {
-  readonly id: number
-  readonly client_id: string
-  readonly secret_hash: string
-  readonly partner_id: number
-  readonly warehouse_id: number
-  readonly scopes: ReadonlyArray<Scope>
-  readonly created_at: Date
-  readonly revoked_at: Date | null
-}
+const CredentialRow = Schema.Struct({
+  id: Int8,
+  client_id: Schema.String,
+  secret_hash: Schema.String,
+  partner_id: Int8,
+  warehouse_id: Int8,
+  scopes: Schema.Array(Scope),
+  created_at: Timestamptz,
+  revoked_at: Schema.NullOr(Timestamptz)
+})
 
-export interface TokenPrincipalRow {
-  readonly credential_id: number
-  readonly partner_id: number
-  readonly warehouse_id: number
-  readonly warehouse_country: string
-  readonly scopes: ReadonlyArray<Scope>
-}
-
-export class CredentialsRepo extends Effect.Service<CredentialsRepo>()("starmile/CredentialsRepo", {
-  effect: Effect.gen(function* () {
-    const sql = yield* SqlClient.SqlClient
-    return {
-      insertCredential: (c: {
-        client_id: string
-        secret_hash: string
-        partner_id: number
-        warehouse_id: number
-        scopes: ReadonlyArray<Scope>
-      }) =>
+export const CredentialsRepoLive = Layer.effect(
+  CredentialsRepo,
+  Effect.gen(function* () {
+    const sql = yield* RepositorySql
+    return CredentialsRepo.of({
+      insertCredential: (c) =>
         sql`insert into credentials (client_id, secret_hash, partner_id, warehouse_id, scopes)
             values (${c.client_id}, ${c.secret_hash}, ${c.partner_id}, ${c.warehouse_id}, ${c.scopes as Array<string>}::text[])
-            returning *`.pipe(Effect.map((rows) => rows[0] as unknown as CredentialRow), dieOnSqlError),
+            returning *`.pipe(decodeSingle(CredentialRow), dieOnSqlError),
 
-      findCredential: (clientId: string) =>
-        sql`select * from credentials where client_id = ${clientId}`.pipe(
-          Effect.map((rows) => rows[0] as unknown as CredentialRow | undefined),
-          dieOnSqlError
-        ),
+      findCredential: (clientId) =>
+        sql`select * from credentials where client_id = ${clientId}`.pipe(decodeFirst(CredentialRow), dieOnSqlError),
 
-      /** Revokes the credential and deletes its tokens; false when unknown. */
-      revoke: (clientId: string) =>
+      revoke: (clientId) =>
         sql`with revoked as (
               update credentials set revoked_at = coalesce(revoked_at, now())
                where client_id = ${clientId} returning id),
             dropped as (delete from access_tokens where credential_id in (select id from revoked))
             select id from revoked`.pipe(Effect.map((rows) => rows.length > 0), dieOnSqlError),
 
-      /** Stores a token's hash; the credential's expired tokens are purged in the same statement. */
-      insertToken: (t: { token_hash: string; credential_id: number; scopes: ReadonlyArray<Scope>; ttlSeconds: number }) =>
+      insertToken: (t) =>
         sql`with purged as (
               delete from access_tokens where credential_id = ${t.credential_id} and expires_at < now())
             insert into access_tokens (token_hash, credential_id, scopes, expires_at)
@@ -70,6 +53,6 @@ export class CredentialsRepo extends Effect.Service<CredentialsRepo>()("starmile
           Effect.map((rows) => rows[0] as unknown as TokenPrincipalRow | undefined),
           dieOnSqlError
         )
-    }
+    })
   })
-}) {}
+)

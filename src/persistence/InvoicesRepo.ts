@@ -2,37 +2,34 @@
  * SQL for invoice lines. `raiseDue` is the billing rule of domain/Billing.ts as one set-based
  * statement; it runs in whatever transaction the caller is in.
  */
-import { SqlClient } from "@effect/sql"
-import { Effect } from "effect"
+import { Effect, Layer, Schema } from "effect"
+import { OperatorInvoiceLine } from "../domain/Billing.js"
+import { InvoicesRepo } from "../domain/repositories/InvoicesRepo.js"
+import { decodeAll, decodeSingle, Int8, RepositorySql, Timestamptz } from "./Rows.js"
 import { dieOnSqlError } from "./SqlErrors.js"
 
-export interface InvoiceLineRow {
-  readonly id: number
-  readonly partner_id: number
-  readonly order_id: string
-  readonly parcel_id: string
-  readonly rate_id: number
-  readonly status: string
-  readonly currency: string
-  readonly amount: number
-  readonly weight_grams: number
-  readonly created_at: Date
-}
+const InvoiceLineRow = Schema.Struct({
+  ...OperatorInvoiceLine.fields,
+  id: Int8,
+  partner_id: Int8,
+  rate_id: Int8,
+  created_at: Timestamptz
+})
+const Raised = Schema.Struct({ raised: Int8 })
 
-export type DueFilter = { readonly parcelIds: ReadonlyArray<number> } | { readonly orderIds: ReadonlyArray<number> }
+export const InvoicesRepoLive = Layer.effect(
+  InvoicesRepo,
+  Effect.gen(function* () {
+    const sql = yield* RepositorySql
 
-export class InvoicesRepo extends Effect.Service<InvoicesRepo>()("starmile/InvoicesRepo", {
-  effect: Effect.gen(function* () {
-    const sql = yield* SqlClient.SqlClient
-
-    return {
+    return InvoicesRepo.of({
       /**
        * One statement for any number of parcels: for each parcel of a billable order, the most
        * specific rate of its service (partner before default, exact tier before any tier); a
        * line when the parcel's step reached the rate's bill_on_status and the parcel has no
        * line yet. `on conflict do nothing` makes retries and races harmless.
        */
-      raiseDue: (filter: DueFilter): Effect.Effect<number> => {
+      raiseDue: (filter) => {
         // The given ids drive the plan: each is looked up by primary key in a LATERAL ... LIMIT 1
         // subquery, which the planner cannot flatten or reorder. A plain join let it drive from
         // `orders` instead whenever its statistics still said "almost no order is mapped" (right
@@ -44,7 +41,7 @@ export class InvoicesRepo extends Effect.Service<InvoicesRepo>()("starmile/Invoi
           : sql`unnest(${filter.orderIds as Array<number>}::bigint[]) as target(id)
                 cross join lateral (select * from orders o where o.id = target.id limit 1) o
                 join parcels p on p.order_id = o.id`
-        return sql<{ raised: number }>`
+        return sql`
           with raised as (
             insert into invoice_lines (partner_id, order_id, parcel_id, rate_id, status, currency, amount, weight_grams)
             select p.partner_id, p.order_id, p.id, r.id, 'open', r.currency,
@@ -68,12 +65,12 @@ export class InvoicesRepo extends Effect.Service<InvoicesRepo>()("starmile/Invoi
                and not exists (select 1 from invoice_lines billed where billed.parcel_id = p.id)
             on conflict (parcel_id, rate_id) do nothing
             returning 1)
-          select count(*) as raised from raised`.pipe(Effect.map((rows) => rows[0]?.raised ?? 0), dieOnSqlError)
+          select count(*) as raised from raised`.pipe(decodeSingle(Raised), Effect.map((row) => row.raised), dieOnSqlError)
       },
 
       /** Newest first; `beforeId` continues after a page; `partnerId` undefined = every partner. */
-      list: (q: { readonly partnerId: number | undefined; readonly limit: number; readonly beforeId: number | undefined }) =>
-        sql<InvoiceLineRow>`
+      list: (q) =>
+        sql`
           select il.id, il.partner_id, o.tracking as order_id, p.tracking as parcel_id, il.rate_id, il.status,
                  il.currency, il.amount::float8 as amount, il.weight_grams, il.created_at
             from invoice_lines il
@@ -82,7 +79,7 @@ export class InvoicesRepo extends Effect.Service<InvoicesRepo>()("starmile/Invoi
            where ${q.partnerId === undefined ? sql`true` : sql`il.partner_id = ${q.partnerId}`}
              and ${q.beforeId === undefined ? sql`true` : sql`il.id < ${q.beforeId}`}
            order by il.id desc
-           limit ${q.limit}`.pipe(dieOnSqlError)
-    }
+           limit ${q.limit}`.pipe(decodeAll(InvoiceLineRow), dieOnSqlError)
+    })
   })
-}) {}
+)

@@ -4,146 +4,86 @@
  * JSON) in one query. Unique violations of the partner's references become DuplicateReference
  * naming the field path; every other database failure is a defect.
  */
-import { SqlClient } from "@effect/sql"
-import { Effect } from "effect"
-import type { ServiceType } from "../domain/Catalogue.js"
-import type { DestinationColumns, RegionStatus } from "../domain/Destination.js"
-import { DuplicateReference, type PackageType } from "../domain/Order.js"
-import { dieOnSqlError, mapConstraintErrors, type PgErrorInfo, UNIQUE_VIOLATION } from "./SqlErrors.js"
+import { Effect, Layer, Schema } from "effect"
+import { ServiceType } from "../domain/Catalogue.js"
+import { RegionStatus } from "../domain/Destination.js"
+import { DuplicateReference, Measured, PackageType, ProductView } from "../domain/Order.js"
+import {
+  type CreateContext,
+  type NewOrderRow,
+  OrdersRepo,
+  type ParcelChanges,
+  type ProductRow,
+  type PublishedService,
+  type PudoPointRow,
+  type RegionMappingRow
+} from "../domain/repositories/OrdersRepo.js"
+import { decodeAll, decodeFirst, decodeSingle, Int8, NullableInt8, RepositorySql, Timestamptz } from "./Rows.js"
+import { dieOnSqlError, mapConstraintErrors, type PgErrorInfo, UNIQUE_VIOLATION, withTransaction } from "./SqlErrors.js"
 
-/** A service as order creation needs it, only when published for the partner in the warehouse. */
-export interface PublishedService {
-  readonly id: number
-  readonly type: ServiceType
-  readonly channel: string | null
-  readonly destination_country: string
-  readonly consolidation_enabled: boolean
-  readonly first_step: string
-  /** Some rate of the service bills on its first step: a new order is due at once. */
-  readonly bills_on_first_step: boolean
-}
+const NullableString = Schema.NullOr(Schema.String)
+const NullableNumber = Schema.NullOr(Schema.Number)
 
-export interface PudoPointRow {
-  readonly id: number
-  readonly kind: string
-  readonly country: string
-  readonly active: boolean
-}
+// parcels are built as JSON (numbers are JSON numbers whatever the client's int8 parser)
+const ParcelRowSchema = Schema.Struct({
+  parcel_id: Schema.String,
+  item_id: NullableString,
+  merchant_tracking: Schema.String,
+  status: Schema.String,
+  step_index: Schema.Number,
+  package_type: Schema.NullOr(PackageType),
+  weight_grams: NullableNumber,
+  length_mm: NullableNumber,
+  width_mm: NullableNumber,
+  height_mm: NullableNumber,
+  measured: Schema.NullOr(Measured),
+  products: Schema.Array(ProductView)
+})
 
-export interface RegionMappingRow {
-  readonly region_id: number
-  readonly pricing_tier: string
-}
+const OrderRowSchema = Schema.Struct({
+  id: Int8,
+  tracking: Schema.String,
+  partner_order_id: Schema.String,
+  service_id: Int8,
+  region_status: RegionStatus,
+  destination_type: ServiceType,
+  parent_region: NullableString,
+  region: NullableString,
+  region_id: NullableInt8,
+  pricing_tier: NullableString,
+  pudo_id: NullableInt8,
+  address_first: NullableString,
+  address_second: NullableString,
+  zip: NullableString,
+  notes: NullableString,
+  gov_id: NullableString,
+  customer_name: NullableString,
+  customer_phone: NullableString,
+  customer_email: NullableString,
+  shipping_cost: NullableNumber,
+  consolidation_required: Schema.Boolean,
+  created_at: Timestamptz,
+  cancelled_at: Schema.NullOr(Timestamptz),
+  cancel_reason: NullableString,
+  parcels: Schema.Array(ParcelRowSchema)
+})
 
-/** What creating an order needs to read, in one round trip. */
-export interface CreateContext {
-  readonly service: PublishedService | undefined
-  readonly pudo: PudoPointRow | undefined
-  readonly mapping: RegionMappingRow | undefined
-}
+const LockedOrderRow = Schema.Struct({
+  id: Int8,
+  tracking: Schema.String,
+  cancelled_at: Schema.NullOr(Timestamptz),
+  cancel_reason: NullableString
+})
 
-export interface ProductRow {
-  readonly name: string
-  readonly hs_code: string | null
-  readonly declared_value: number | null
-  readonly currency: string | null
-  readonly quantity: number
-  readonly weight_grams: number | null
-}
+const ParcelStateRowSchema = Schema.Struct({
+  id: Int8,
+  tracking: Schema.String,
+  item_id: NullableString,
+  status: Schema.String,
+  step_index: Schema.Number
+})
 
-export interface NewParcelRow {
-  readonly position: number
-  readonly tracking: string
-  readonly item_id: string | null
-  readonly merchant_tracking: string
-  readonly package_type: PackageType | null
-  readonly weight_grams: number | null
-  readonly length_mm: number | null
-  readonly width_mm: number | null
-  readonly height_mm: number | null
-  readonly products: ReadonlyArray<ProductRow>
-}
-
-/** The recipient and commercial columns an order is created with and read back. */
-export interface OrderDetailColumns {
-  readonly gov_id: string | null
-  readonly customer_name: string | null
-  readonly customer_phone: string | null
-  readonly customer_email: string | null
-  readonly shipping_cost: number | null
-  readonly consolidation_required: boolean
-}
-
-export interface NewOrderRow extends DestinationColumns, OrderDetailColumns {
-  readonly tracking: string
-  readonly partner_id: number
-  readonly warehouse_id: number
-  readonly service_id: number
-  readonly partner_order_id: string
-  readonly region_status: RegionStatus
-  readonly first_step: string
-  readonly parcels: ReadonlyArray<NewParcelRow>
-}
-
-/** A parcel as stored, in the shape of the parcel view plus its flow position. */
-export interface ParcelRow {
-  readonly parcel_id: string
-  readonly item_id: string | null
-  readonly merchant_tracking: string
-  readonly status: string
-  readonly step_index: number
-  readonly package_type: PackageType | null
-  readonly weight_grams: number | null
-  readonly length_mm: number | null
-  readonly width_mm: number | null
-  readonly height_mm: number | null
-  readonly measured: {
-    readonly weight_grams: number | null
-    readonly length_mm: number | null
-    readonly width_mm: number | null
-    readonly height_mm: number | null
-  } | null
-  readonly products: ReadonlyArray<ProductRow>
-}
-
-export interface OrderRow extends DestinationColumns, OrderDetailColumns {
-  readonly id: number
-  readonly tracking: string
-  readonly partner_order_id: string
-  readonly service_id: number
-  readonly region_status: RegionStatus
-  readonly created_at: Date
-  readonly cancelled_at: Date | null
-  readonly cancel_reason: string | null
-  readonly parcels: ReadonlyArray<ParcelRow>
-}
-
-/** The locked order row of a modification. */
-export interface LockedOrder {
-  readonly id: number
-  readonly tracking: string
-  readonly cancelled_at: Date | null
-  readonly cancel_reason: string | null
-}
-
-/** A parcel's identity and flow position (what update/cancel decide on). */
-export interface ParcelStateRow {
-  readonly id: number
-  readonly tracking: string
-  readonly item_id: string | null
-  readonly status: string
-  readonly step_index: number
-}
-
-/** Sent fields change (null included); absent or undefined fields stay. */
-export interface ParcelChanges {
-  readonly merchant_tracking?: string | null | undefined
-  readonly package_type?: PackageType | null | undefined
-  readonly weight_grams?: number | null | undefined
-  readonly length_mm?: number | null | undefined
-  readonly width_mm?: number | null | undefined
-  readonly height_mm?: number | null | undefined
-}
+const CancelledRow = Schema.Struct({ cancelled_at: Timestamptz, cancel_reason: NullableString })
 
 const PARCEL_JSON = `json_build_object(
     'parcel_id', p.tracking, 'item_id', p.item_id, 'merchant_tracking', p.merchant_tracking,
@@ -205,9 +145,10 @@ const INSERT_PRODUCTS_SELECT = `
   select np.id, (pr.ord - 1)::int, pr.v->>'name', pr.v->>'hs_code', (pr.v->>'declared_value')::numeric,
          pr.v->>'currency', coalesce((pr.v->>'quantity')::int, 1), (pr.v->>'weight_grams')::int`
 
-export class OrdersRepo extends Effect.Service<OrdersRepo>()("starmile/OrdersRepo", {
-  effect: Effect.gen(function* () {
-    const sql = yield* SqlClient.SqlClient
+export const OrdersRepoLive = Layer.effect(
+  OrdersRepo,
+  Effect.gen(function* () {
+    const sql = yield* RepositorySql
 
     /** The order id a partner's reference names: its Starmile tracking first, then its own order_id. */
     const orderIdFor = (partnerId: number, ref: string) =>
@@ -216,9 +157,9 @@ export class OrdersRepo extends Effect.Service<OrdersRepo>()("starmile/OrdersRep
             order by (tracking = ${ref}) desc
             limit 1)`
 
-    return {
+    return OrdersRepo.of({
       /** Runs `effect` in one transaction (rolled back on any failure). */
-      transaction: <A, E, R>(effect: Effect.Effect<A, E, R>) => dieOnSqlError(sql.withTransaction(effect)),
+      transaction: <A, E, R>(effect: Effect.Effect<A, E, R>) => withTransaction(sql, effect),
 
       createContext: (input: {
         readonly partnerId: number
@@ -306,33 +247,33 @@ export class OrdersRepo extends Effect.Service<OrdersRepo>()("starmile/OrdersRep
         ),
 
       findOrder: (partnerId: number, ref: string) =>
-        sql<OrderRow>`select ${sql.literal(ORDER_COLUMNS)} from orders o
+        sql`select ${sql.literal(ORDER_COLUMNS)} from orders o
                        where o.id = ${orderIdFor(partnerId, ref)}`.pipe(
-          Effect.map((rows) => rows[0]),
+          decodeFirst(OrderRowSchema),
           dieOnSqlError
         ),
 
       /** Newest first; `before` is the id of the last order of the previous page. */
       listOrders: (partnerId: number, before: number | null, limit: number) =>
-        sql<OrderRow>`select ${sql.literal(ORDER_COLUMNS)} from orders o
+        sql`select ${sql.literal(ORDER_COLUMNS)} from orders o
                        where o.partner_id = ${partnerId}
                          and ${before === null ? sql`true` : sql`o.id < ${before}`}
                        order by o.id desc
-                       limit ${limit}`.pipe(dieOnSqlError),
+                       limit ${limit}`.pipe(decodeAll(OrderRowSchema), dieOnSqlError),
 
       /**
        * Locks the order row (`for update`) before anything touches its parcels: operator moves
        * lock the same row first, so a cancel/update and a move on one order serialise.
        */
       lockOrder: (partnerId: number, ref: string) =>
-        sql<LockedOrder>`select id, tracking, cancelled_at, cancel_reason from orders
+        sql`select id, tracking, cancelled_at, cancel_reason from orders
                           where id = ${orderIdFor(partnerId, ref)}
-                          for update`.pipe(Effect.map((rows) => rows[0]), dieOnSqlError),
+                          for update`.pipe(decodeFirst(LockedOrderRow), dieOnSqlError),
 
       /** Read after the lock, so it sees every move committed before it. */
       parcelStates: (orderId: number) =>
-        sql<ParcelStateRow>`select id, tracking, item_id, status, step_index from parcels
-                             where order_id = ${orderId} order by position`.pipe(dieOnSqlError),
+        sql`select id, tracking, item_id, status, step_index from parcels
+                             where order_id = ${orderId} order by position`.pipe(decodeAll(ParcelStateRowSchema), dieOnSqlError),
 
       /** Changes the sent fields; `merchant_tracking: null` puts the parcel's tracking back. */
       updateParcel: (parcelId: number, changes: ParcelChanges) => {
@@ -364,8 +305,9 @@ export class OrdersRepo extends Effect.Service<OrdersRepo>()("starmile/OrdersRep
         }).pipe(dieOnSqlError),
 
       findParcel: (parcelId: number) =>
-        sql<{ parcel: ParcelRow }>`select ${sql.literal(PARCEL_JSON)} as parcel from parcels p where p.id = ${parcelId}`.pipe(
-          Effect.map((rows) => rows[0]!.parcel),
+        sql`select ${sql.literal(PARCEL_JSON)} as parcel from parcels p where p.id = ${parcelId}`.pipe(
+          decodeSingle(Schema.Struct({ parcel: ParcelRowSchema })),
+          Effect.map((row) => row.parcel),
           dieOnSqlError
         ),
 
@@ -374,7 +316,7 @@ export class OrdersRepo extends Effect.Service<OrdersRepo>()("starmile/OrdersRep
        * the status it had (the `before` CTE reads the statement's snapshot: the old statuses).
        */
       cancelOrder: (order: { readonly id: number; readonly partnerId: number; readonly reason: string | null }) =>
-        sql<{ cancelled_at: Date; cancel_reason: string | null }>`
+        sql`
           with before as (
             select id, status, position from parcels where order_id = ${order.id}
           ),
@@ -389,7 +331,7 @@ export class OrdersRepo extends Effect.Service<OrdersRepo>()("starmile/OrdersRep
           )
           update orders set cancelled_at = now(), cancel_reason = ${order.reason}, updated_at = now()
            where id = ${order.id}
-          returning cancelled_at, cancel_reason`.pipe(Effect.map((rows) => rows[0]!), dieOnSqlError)
-    }
+          returning cancelled_at, cancel_reason`.pipe(decodeSingle(CancelledRow), dieOnSqlError)
+    })
   })
-}) {}
+)

@@ -1,0 +1,176 @@
+/**
+ * What orders need from storage (implemented by persistence/OrdersRepo.ts): the row shapes
+ * the domain works with and the repository's operations.
+ */
+import { Context, type Effect } from "effect"
+import type { ServiceType } from "../Catalogue.js"
+import type { DestinationColumns, RegionStatus } from "../Destination.js"
+import type { DuplicateReference, PackageType } from "../Order.js"
+
+/** A service as order creation needs it, only when published for the partner in the warehouse. */
+export interface PublishedService {
+  readonly id: number
+  readonly type: ServiceType
+  readonly channel: string | null
+  readonly destination_country: string
+  readonly consolidation_enabled: boolean
+  readonly first_step: string
+  /** Some rate of the service bills on its first step: a new order is due at once. */
+  readonly bills_on_first_step: boolean
+}
+
+export interface PudoPointRow {
+  readonly id: number
+  readonly kind: string
+  readonly country: string
+  readonly active: boolean
+}
+
+export interface RegionMappingRow {
+  readonly region_id: number
+  readonly pricing_tier: string
+}
+
+/** What creating an order needs to read, in one round trip. */
+export interface CreateContext {
+  readonly service: PublishedService | undefined
+  readonly pudo: PudoPointRow | undefined
+  readonly mapping: RegionMappingRow | undefined
+}
+
+export interface ProductRow {
+  readonly name: string
+  readonly hs_code: string | null
+  readonly declared_value: number | null
+  readonly currency: string | null
+  readonly quantity: number
+  readonly weight_grams: number | null
+}
+
+export interface NewParcelRow {
+  readonly position: number
+  readonly tracking: string
+  readonly item_id: string | null
+  readonly merchant_tracking: string
+  readonly package_type: PackageType | null
+  readonly weight_grams: number | null
+  readonly length_mm: number | null
+  readonly width_mm: number | null
+  readonly height_mm: number | null
+  readonly products: ReadonlyArray<ProductRow>
+}
+
+/** The recipient and commercial columns an order is created with and read back. */
+export interface OrderDetailColumns {
+  readonly gov_id: string | null
+  readonly customer_name: string | null
+  readonly customer_phone: string | null
+  readonly customer_email: string | null
+  readonly shipping_cost: number | null
+  readonly consolidation_required: boolean
+}
+
+export interface NewOrderRow extends DestinationColumns, OrderDetailColumns {
+  readonly tracking: string
+  readonly partner_id: number
+  readonly warehouse_id: number
+  readonly service_id: number
+  readonly partner_order_id: string
+  readonly region_status: RegionStatus
+  readonly first_step: string
+  readonly parcels: ReadonlyArray<NewParcelRow>
+}
+
+/** A parcel as stored, in the shape of the parcel view plus its flow position. */
+export interface ParcelRow {
+  readonly parcel_id: string
+  readonly item_id: string | null
+  readonly merchant_tracking: string
+  readonly status: string
+  readonly step_index: number
+  readonly package_type: PackageType | null
+  readonly weight_grams: number | null
+  readonly length_mm: number | null
+  readonly width_mm: number | null
+  readonly height_mm: number | null
+  readonly measured: {
+    readonly weight_grams: number | null
+    readonly length_mm: number | null
+    readonly width_mm: number | null
+    readonly height_mm: number | null
+  } | null
+  readonly products: ReadonlyArray<ProductRow>
+}
+
+export interface OrderRow extends DestinationColumns, OrderDetailColumns {
+  readonly id: number
+  readonly tracking: string
+  readonly partner_order_id: string
+  readonly service_id: number
+  readonly region_status: RegionStatus
+  readonly created_at: Date
+  readonly cancelled_at: Date | null
+  readonly cancel_reason: string | null
+  readonly parcels: ReadonlyArray<ParcelRow>
+}
+
+/** The locked order row of a modification. */
+export interface LockedOrder {
+  readonly id: number
+  readonly tracking: string
+  readonly cancelled_at: Date | null
+  readonly cancel_reason: string | null
+}
+
+/** A parcel's identity and flow position (what update/cancel decide on). */
+export interface ParcelStateRow {
+  readonly id: number
+  readonly tracking: string
+  readonly item_id: string | null
+  readonly status: string
+  readonly step_index: number
+}
+
+/** Sent fields change (null included); absent or undefined fields stay. */
+export interface ParcelChanges {
+  readonly merchant_tracking?: string | null | undefined
+  readonly package_type?: PackageType | null | undefined
+  readonly weight_grams?: number | null | undefined
+  readonly length_mm?: number | null | undefined
+  readonly width_mm?: number | null | undefined
+  readonly height_mm?: number | null | undefined
+}
+
+/** Order storage: set-based writes, whole-order reads; unique violations → DuplicateReference. */
+export class OrdersRepo extends Context.Tag("starmile/OrdersRepo")<OrdersRepo, {
+  /** Runs `effect` in one transaction (rolled back on any failure): the shared Transaction helper. */
+  readonly transaction: <A, E, R>(effect: Effect.Effect<A, E, R>) => Effect.Effect<A, E, R>
+  readonly createContext: (input: {
+    readonly partnerId: number
+    readonly warehouseId: number
+    readonly serviceId: number
+    readonly pudoId: number | null
+    readonly parentRegion: string | null
+    readonly region: string | null
+  }) => Effect.Effect<CreateContext>
+  /** One order serial and `parcels` parcel serials from the sequences, in one round trip. */
+  readonly nextSerials: (parcels: number) => Effect.Effect<{ readonly order: number; readonly parcels: ReadonlyArray<number> }>
+  /** The order, its parcels and their products in one statement; the new order's id. */
+  readonly insertOrder: (order: NewOrderRow) => Effect.Effect<number, DuplicateReference>
+  readonly findOrder: (partnerId: number, ref: string) => Effect.Effect<OrderRow | undefined>
+  /** Newest first; `before` is the id of the last order of the previous page. */
+  readonly listOrders: (partnerId: number, before: number | null, limit: number) => Effect.Effect<ReadonlyArray<OrderRow>>
+  /** Locks the order row (`for update`) before anything touches its parcels. */
+  readonly lockOrder: (partnerId: number, ref: string) => Effect.Effect<LockedOrder | undefined>
+  /** Read after the lock, so it sees every move committed before it. */
+  readonly parcelStates: (orderId: number) => Effect.Effect<ReadonlyArray<ParcelStateRow>>
+  /** Changes the sent fields; `merchant_tracking: null` puts the parcel's tracking back. */
+  readonly updateParcel: (parcelId: number, changes: ParcelChanges) => Effect.Effect<void, DuplicateReference>
+  /** Replaces a parcel's products. */
+  readonly replaceProducts: (parcelId: number, products: ReadonlyArray<ProductRow>) => Effect.Effect<void>
+  readonly findParcel: (parcelId: number) => Effect.Effect<ParcelRow>
+  /** Cancels the order and every parcel, writing one `cancelled` status event per parcel. */
+  readonly cancelOrder: (
+    order: { readonly id: number; readonly partnerId: number; readonly reason: string | null }
+  ) => Effect.Effect<{ readonly cancelled_at: Date; readonly cancel_reason: string | null }>
+}>() {}
