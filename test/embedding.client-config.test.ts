@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from "@effect/vitest"
 import { PgClient } from "@effect/sql-pg"
-import { Context, Effect, Layer, Redacted, Schema, String } from "effect"
+import { Effect, Layer, Redacted, Schema, String } from "effect"
 import {
   Billing,
   CatalogueService,
@@ -107,7 +107,7 @@ const lifecycle = Effect.gen(function* () {
 })
 
 const run = (options: ClientOptions) =>
-  Effect.flatMap(domainOver(options), (context) => Effect.provide(lifecycle, context as Context.Context<never>))
+  Effect.flatMap(domainOver(options), (context) => Effect.provide(lifecycle, context))
 
 describe("the domain over a consumer's PgClient", () => {
   it.scopedLive("default PgClient.layer: int8 arrives as strings, rows are decoded", () => run({}))

@@ -102,7 +102,8 @@ const exitCode = (exit: Exit.Exit<void, unknown>): Effect.Effect<number> => {
   if (Option.isSome(failure) && ValidationError.isValidationError(failure.value)) {
     // eslint-disable-next-line no-control-regex
     const message = parseErrors.join(" ").replace(/\u001b\[[0-9;]*m/g, "").replace(/\s+/g, " ").trim()
-    return Console.error(`starmile: ${message || "invalid command line"}; usage: starmile ${COMMANDS}`).pipe(Effect.as(2))
+    const given = message.startsWith("Invalid subcommand") ? ` (got "${process.argv.slice(2).join(" ")}")` : ""
+    return Console.error(`starmile: ${message || "invalid command line"}${given}; usage: starmile ${COMMANDS}`).pipe(Effect.as(2))
   }
   if (Option.isSome(failure) && (failure.value instanceof UnknownJob || failure.value instanceof UsageError)) {
     return Console.error(`starmile: ${failure.value.message}`).pipe(Effect.as(2))
