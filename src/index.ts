@@ -66,6 +66,7 @@ export { RateAlreadyExists, WarehouseCodeTaken } from "./domain/CatalogueService
 export { InvoiceLine, type InvoicePage, OperatorInvoiceLine } from "./domain/Billing.js"
 export { AckRequest, AckResult, type PoolPage, StatusEvent } from "./domain/StatusPool.js"
 export { isValidTracking } from "./domain/Tracking.js"
+export { OrderId, ParcelId, PartnerId, ServiceId, WarehouseId } from "./domain/Ids.js"
 export { JobRunResult, JobStatus, UnknownJob } from "./jobs/Jobs.js"
 
 // ---------------------------------------------------------------- services

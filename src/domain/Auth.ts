@@ -7,12 +7,13 @@ import { Context, Effect, Schema } from "effect"
 import * as crypto from "node:crypto"
 import { Forbidden } from "./Errors.js"
 import type { Scope } from "./Catalogue.js"
+import type { PartnerId, WarehouseId } from "./Ids.js"
 
 /** Who is calling the partner API: a credential's partner, in its warehouse, with scopes. */
 export interface PartnerPrincipal {
   readonly credentialId: number
-  readonly partnerId: number
-  readonly warehouseId: number
+  readonly partnerId: PartnerId
+  readonly warehouseId: WarehouseId
   /** The warehouse's country: the suffix of the tracking numbers issued there. */
   readonly warehouseCountry: string
   readonly scopes: ReadonlyArray<Scope>

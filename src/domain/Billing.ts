@@ -20,6 +20,7 @@
 import { Effect, Schema } from "effect"
 import { Timestamp } from "./Catalogue.js"
 import { Id } from "./Primitives.js"
+import type { OrderId, ParcelId, PartnerId } from "./Ids.js"
 import { InvoicesRepo } from "./repositories/InvoicesRepo.js"
 
 // ---------------------------------------------------------------- wire shapes
@@ -65,22 +66,22 @@ export class Billing extends Effect.Service<Billing>()("starmile/Billing", {
        * Raises every invoice line these parcels are due and not yet billed. One statement,
        * in the caller's transaction; idempotent. Returns the number of lines raised.
        */
-      raiseDueForParcels: (parcelIds: ReadonlyArray<number>): Effect.Effect<number> =>
+      raiseDueForParcels: (parcelIds: ReadonlyArray<ParcelId>): Effect.Effect<number> =>
         parcelIds.length === 0 ? Effect.succeed(0) : repo.raiseDue({ parcelIds }),
 
       /** The same for every parcel of these orders (used when pending orders resolve). */
-      raiseDueForOrders: (orderIds: ReadonlyArray<number>): Effect.Effect<number> =>
+      raiseDueForOrders: (orderIds: ReadonlyArray<OrderId>): Effect.Effect<number> =>
         orderIds.length === 0 ? Effect.succeed(0) : repo.raiseDue({ orderIds }),
 
       /** A partner's lines, newest first. */
-      listForPartner: (partnerId: number, options: { readonly limit: number; readonly beforeId: number | undefined }) =>
+      listForPartner: (partnerId: PartnerId, options: { readonly limit: number; readonly beforeId: number | undefined }) =>
         Effect.map(
           repo.list({ partnerId, limit: options.limit + 1, beforeId: options.beforeId }),
           (rows): InvoicePage<InvoiceLine> => page(rows.map(({ partner_id: _, ...line }) => line), options.limit)
         ),
 
       /** Every partner's lines (or one partner's), newest first. */
-      listAll: (options: { readonly partnerId: number | undefined; readonly limit: number; readonly beforeId: number | undefined }) =>
+      listAll: (options: { readonly partnerId: PartnerId | undefined; readonly limit: number; readonly beforeId: number | undefined }) =>
         Effect.map(
           repo.list({ partnerId: options.partnerId, limit: options.limit + 1, beforeId: options.beforeId }),
           (rows): InvoicePage<OperatorInvoiceLine> => page(rows, options.limit)

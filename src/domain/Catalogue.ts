@@ -4,6 +4,7 @@
  * need no database; rules that need stored state live in CatalogueService.
  */
 import { Either, Schema, Struct } from "effect"
+import { PartnerId, ServiceId, WarehouseId } from "./Ids.js"
 import { CountryCode, CurrencyCode, Id, Money, optionalField, PricingTier, RequiredText, StatusCode, Text } from "./Primitives.js"
 
 export const Timestamp = Schema.DateFromString.annotations({
@@ -64,7 +65,7 @@ export type Scope = typeof Scope.Type
 // ---------------------------------------------------------------- stored entities (wire shapes)
 
 export const Warehouse = Schema.Struct({
-  id: Id,
+  id: WarehouseId,
   code: Schema.String,
   name: Schema.String,
   country: Schema.String,
@@ -73,7 +74,7 @@ export const Warehouse = Schema.Struct({
 export type Warehouse = typeof Warehouse.Type
 
 export const Partner = Schema.Struct({
-  id: Id,
+  id: PartnerId,
   name: Schema.String,
   created_at: Timestamp
 }).annotations({ identifier: "Partner" })
@@ -109,7 +110,7 @@ export const PudoPoint = Schema.Struct({
 export type PudoPoint = typeof PudoPoint.Type
 
 export const Service = Schema.Struct({
-  id: Id,
+  id: ServiceId,
   name: Schema.String,
   type: ServiceType,
   channel: Schema.NullOr(Channel),
@@ -122,17 +123,17 @@ export const Service = Schema.Struct({
 export type Service = typeof Service.Type
 
 export const Publication = Schema.Struct({
-  service_id: Id,
-  partner_id: Id,
-  warehouse_id: Id,
+  service_id: ServiceId,
+  partner_id: PartnerId,
+  warehouse_id: WarehouseId,
   created_at: Timestamp
 }).annotations({ identifier: "Publication" })
 export type Publication = typeof Publication.Type
 
 export const Rate = Schema.Struct({
   id: Id,
-  service_id: Id,
-  partner_id: Schema.NullOr(Id),
+  service_id: ServiceId,
+  partner_id: Schema.NullOr(PartnerId),
   pricing_tier: Schema.NullOr(Schema.String),
   currency: Schema.String,
   amount: Schema.Number,
@@ -143,7 +144,7 @@ export const Rate = Schema.Struct({
 export type Rate = typeof Rate.Type
 
 export const RegionMapping = Schema.Struct({
-  partner_id: Id,
+  partner_id: PartnerId,
   parent_region: Schema.String,
   region: Schema.String,
   region_id: Id,
@@ -183,15 +184,15 @@ export const NewWarehouse = Schema.Struct({
 export const NewPartner = Schema.Struct({ name: RequiredText(255) }).annotations({ identifier: "NewPartner", parseOptions: ReportAllErrors })
 
 export const NewCredential = Schema.Struct({
-  warehouse_id: Id,
+  warehouse_id: WarehouseId,
   scopes: optionalField(Schema.Array(Scope).pipe(Schema.minItems(1, { message: () => "must name at least one scope" })))
 }).annotations({ identifier: "NewCredential", parseOptions: ReportAllErrors })
 
 export const IssuedCredential = Schema.Struct({
   client_id: Schema.String,
   client_secret: Schema.String,
-  partner_id: Id,
-  warehouse_id: Id,
+  partner_id: PartnerId,
+  warehouse_id: WarehouseId,
   scopes: Schema.Array(Scope),
   created_at: Timestamp
 }).annotations({ identifier: "IssuedCredential", description: "The secret is shown only here, once." })
@@ -232,13 +233,13 @@ export const NewService = Schema.Struct({
   consolidation_enabled: optionalField(Schema.Boolean)
 }).annotations({ identifier: "NewService", parseOptions: ReportAllErrors })
 
-export const PublicationTarget = Schema.Struct({ partner_id: Id, warehouse_id: Id }).annotations({
+export const PublicationTarget = Schema.Struct({ partner_id: PartnerId, warehouse_id: WarehouseId }).annotations({
   identifier: "PublicationTarget"
 })
 
 export const NewRate = Schema.Struct({
-  service_id: Id,
-  partner_id: optionalField(Schema.NullOr(Id)),
+  service_id: ServiceId,
+  partner_id: optionalField(Schema.NullOr(PartnerId)),
   pricing_tier: optionalField(Schema.NullOr(PricingTier)),
   currency: CurrencyCode,
   amount: Money(0, 1_000_000_000),

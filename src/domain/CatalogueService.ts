@@ -6,6 +6,7 @@
 import { HttpApiSchema } from "@effect/platform"
 import { Effect, Either, Schema } from "effect"
 import { NotFound, ValidationFailed } from "./Errors.js"
+import type { PartnerId, ServiceId, WarehouseId } from "./Ids.js"
 import {
   type NewFlow,
   type NewPartner,
@@ -39,17 +40,17 @@ export class CatalogueService extends Effect.Service<CatalogueService>()("starmi
   effect: Effect.gen(function* () {
     const repo = yield* CatalogueRepo
 
-    const requirePartner = (id: number, field?: string) =>
+    const requirePartner = (id: PartnerId, field?: string) =>
       Effect.flatMap(repo.findPartner(id), (p) =>
         p !== undefined
           ? Effect.succeed(p)
           : Effect.fail(field === undefined ? NotFound.of("Partner", id) : ValidationFailed.at(field, `partner ${id} does not exist`)))
 
-    const requireWarehouse = (id: number, field: string) =>
+    const requireWarehouse = (id: WarehouseId, field: string) =>
       Effect.flatMap(repo.findWarehouse(id), (w) =>
         w !== undefined ? Effect.succeed(w) : Effect.fail(ValidationFailed.at(field, `warehouse ${id} does not exist`)))
 
-    const requireService = (id: number, field?: string) =>
+    const requireService = (id: ServiceId, field?: string) =>
       Effect.flatMap(repo.findService(id), (s) =>
         s !== undefined
           ? Effect.succeed(s)
@@ -107,7 +108,7 @@ export class CatalogueService extends Effect.Service<CatalogueService>()("starmi
           })
         }),
 
-      publish: (serviceId: number, target: typeof PublicationTarget.Type) =>
+      publish: (serviceId: ServiceId, target: typeof PublicationTarget.Type) =>
         Effect.gen(function* () {
           yield* requireService(serviceId)
           yield* requirePartner(target.partner_id, "partner_id")
@@ -115,7 +116,7 @@ export class CatalogueService extends Effect.Service<CatalogueService>()("starmi
           return yield* repo.publish({ service_id: serviceId, ...target })
         }),
 
-      unpublish: (serviceId: number, target: typeof PublicationTarget.Type) =>
+      unpublish: (serviceId: ServiceId, target: typeof PublicationTarget.Type) =>
         Effect.flatMap(repo.unpublish({ service_id: serviceId, ...target }), (removed) =>
           removed
             ? Effect.void

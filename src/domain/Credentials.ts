@@ -16,6 +16,7 @@ import {
   UnsupportedGrantType
 } from "./Auth.js"
 import { NotFound, Unauthenticated } from "./Errors.js"
+import type { PartnerId, WarehouseId } from "./Ids.js"
 import { isStorableText } from "./Primitives.js"
 import { CredentialsRepo } from "./repositories/CredentialsRepo.js"
 import { DomainConfig } from "./DomainConfig.js"
@@ -50,7 +51,7 @@ export class Credentials extends Effect.Service<Credentials>()("starmile/Credent
         : Effect.fail(new InvalidRequest({ message: `The "${name}" parameter is missing or invalid.` }))
 
     return {
-      create: (partnerId: number, input: { readonly warehouse_id: number; readonly scopes?: ReadonlyArray<Scope> | undefined }) =>
+      create: (partnerId: PartnerId, input: { readonly warehouse_id: WarehouseId; readonly scopes?: ReadonlyArray<Scope> | undefined }) =>
         Effect.gen(function* () {
           yield* catalogue.requirePartner(partnerId)
           yield* catalogue.requireWarehouse(input.warehouse_id, "warehouse_id")

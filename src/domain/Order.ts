@@ -9,11 +9,11 @@ import { ReportAllErrors, Timestamp } from "./Catalogue.js"
 import { DestinationFields, DestinationView, RegionStatus } from "./Destination.js"
 import { isValidTracking, ORDER_PREFIX, PARCEL_PREFIX } from "./Tracking.js"
 import { FieldErrors } from "./Errors.js"
+import { ServiceId } from "./Ids.js"
 import { CURRENCY_CODES } from "./IsoCodes.js"
 import {
   CurrencyCode,
   Email,
-  Id,
   IntBetween,
   isStorableText,
   Money,
@@ -113,7 +113,7 @@ export type ParcelInput = typeof ParcelInput.Type
  * checked against the service's type afterwards (Destination.destinationFor).
  */
 export const CreateOrderRequest = Schema.Struct({
-  service_id: Id.annotations({ description: "A service published for you in this warehouse (GET /api/v1/services)" }),
+  service_id: ServiceId.annotations({ description: "A service published for you in this warehouse (GET /api/v1/services)" }),
   order_id: Reference(255).annotations({ description: "Your order reference, unique per partner" }),
   gov_id: optionalField(Text(255).annotations({ description: "Recipient government id (customs)" })),
   customer_name: optionalField(Text(255)),
@@ -227,7 +227,7 @@ export type ParcelView = typeof ParcelView.Type
 export const OrderView = Schema.Struct({
   order_id: Schema.String.annotations({ description: "The order's Starmile tracking number" }),
   partner_order_id: Schema.String,
-  service_id: Id,
+  service_id: ServiceId,
   status: Schema.String.annotations({ description: "\"cancelled\", else the status of the least advanced parcel" }),
   region_status: RegionStatus,
   destination: DestinationView,

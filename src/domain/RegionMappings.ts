@@ -8,6 +8,7 @@ import { Effect } from "effect"
 import type { NewRegionMapping, RegionMapping } from "./Catalogue.js"
 import { CatalogueService } from "./CatalogueService.js"
 import { ValidationFailed } from "./Errors.js"
+import type { PartnerId } from "./Ids.js"
 import { PendingMappingResolver } from "./PendingMappingResolver.js"
 import { CatalogueRepo } from "./repositories/CatalogueRepo.js"
 import { RegionMappingsRepo } from "./repositories/RegionMappingsRepo.js"
@@ -28,7 +29,7 @@ export class RegionMappings extends Effect.Service<RegionMappings>()("starmile/R
     const resolver = yield* PendingMappingResolver
 
     return {
-      save: (partnerId: number, input: typeof NewRegionMapping.Type) =>
+      save: (partnerId: PartnerId, input: typeof NewRegionMapping.Type) =>
         Effect.gen(function* () {
           yield* catalogue.requirePartner(partnerId)
           const region = yield* catalogueRepo.findRegion(input.region_id)

@@ -12,6 +12,7 @@
 import { Effect, Schema } from "effect"
 import { ReportAllErrors, Timestamp } from "./Catalogue.js"
 import { Id } from "./Primitives.js"
+import type { PartnerId } from "./Ids.js"
 import { StatusPoolRepo } from "./repositories/StatusPoolRepo.js"
 
 export const POOL_DEFAULT_LIMIT = 100
@@ -53,7 +54,7 @@ export class StatusPool extends Effect.Service<StatusPool>()("starmile/StatusPoo
   effect: Effect.gen(function* () {
     const repo = yield* StatusPoolRepo
     return {
-      read: (partnerId: number, options: { readonly limit: number; readonly afterId: number | undefined }) =>
+      read: (partnerId: PartnerId, options: { readonly limit: number; readonly afterId: number | undefined }) =>
         Effect.map(
           repo.listUnacknowledged({ partnerId, limit: options.limit + 1, afterId: options.afterId }),
           (rows): PoolPage =>
@@ -62,7 +63,7 @@ export class StatusPool extends Effect.Service<StatusPool>()("starmile/StatusPoo
               : { events: rows, nextAfterId: null }
         ),
 
-      acknowledge: (partnerId: number, ids: ReadonlyArray<number>) => repo.acknowledge(partnerId, [...new Set(ids)])
+      acknowledge: (partnerId: PartnerId, ids: ReadonlyArray<number>) => repo.acknowledge(partnerId, [...new Set(ids)])
     }
   })
 }) {}

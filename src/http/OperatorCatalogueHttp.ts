@@ -3,7 +3,7 @@ import { Effect } from "effect"
 import { CatalogueService } from "../domain/CatalogueService.js"
 import { Credentials } from "../domain/Credentials.js"
 import { StarmileApi } from "./Api.js"
-import { parseId } from "./Ids.js"
+import { parseId, parsePartnerId, parseServiceId } from "./Ids.js"
 
 const data = <A>(value: A) => ({ data: value })
 
@@ -15,7 +15,7 @@ export const OperatorCatalogueHttpLive = HttpApiBuilder.group(StarmileApi, "oper
       .handle("createWarehouse", ({ payload }) => Effect.map(catalogue.createWarehouse(payload), data))
       .handle("createPartner", ({ payload }) => Effect.map(catalogue.createPartner(payload), data))
       .handle("createCredential", ({ path, payload }) =>
-        parseId(path.partner_id, "Partner").pipe(
+        parsePartnerId(path.partner_id).pipe(
           Effect.flatMap((partnerId) => credentials.create(partnerId, payload)),
           Effect.map(data)
         ))
@@ -30,8 +30,8 @@ export const OperatorCatalogueHttpLive = HttpApiBuilder.group(StarmileApi, "oper
         ))
       .handle("createService", ({ payload }) => Effect.map(catalogue.createService(payload), data))
       .handle("publishService", ({ path, payload }) =>
-        parseId(path.id, "Service").pipe(Effect.flatMap((id) => catalogue.publish(id, payload)), Effect.map(data)))
+        parseServiceId(path.id).pipe(Effect.flatMap((id) => catalogue.publish(id, payload)), Effect.map(data)))
       .handle("unpublishService", ({ path, payload }) =>
-        parseId(path.id, "Service").pipe(Effect.flatMap((id) => catalogue.unpublish(id, payload))))
+        parseServiceId(path.id).pipe(Effect.flatMap((id) => catalogue.unpublish(id, payload))))
       .handle("createRate", ({ payload }) => Effect.map(catalogue.createRate(payload), data))
   }))

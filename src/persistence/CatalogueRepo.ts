@@ -15,29 +15,36 @@ import {
   Warehouse
 } from "../domain/Catalogue.js"
 import { CatalogueRepo, type PublicationKey } from "../domain/repositories/CatalogueRepo.js"
-import { decodeAll, decodeFirst, decodeSingle, Int8, NullableInt8, RepositorySql, Timestamptz } from "./Rows.js"
+import { PartnerId, ServiceId, WarehouseId } from "../domain/Ids.js"
+import { decodeAll, decodeFirst, decodeSingle, Int8, Int8Id, NullableInt8, RepositorySql, Timestamptz } from "./Rows.js"
 import { dieOnSqlError } from "./SqlErrors.js"
 
 const RATE_COLUMNS = `id, service_id, partner_id, pricing_tier, currency, amount::float8 as amount,
   per_kg_amount::float8 as per_kg_amount, bill_on_status, created_at`
 
 // stored rows: the wire shapes with int8 ids and timestamptz
-const WarehouseRow = Schema.Struct({ ...Warehouse.fields, id: Int8, created_at: Timestamptz })
-const PartnerRow = Schema.Struct({ ...Partner.fields, id: Int8, created_at: Timestamptz })
+const WarehouseRow = Schema.Struct({ ...Warehouse.fields, id: Int8Id(WarehouseId), created_at: Timestamptz })
+const PartnerRow = Schema.Struct({ ...Partner.fields, id: Int8Id(PartnerId), created_at: Timestamptz })
 const FlowRow = Schema.Struct({ ...Flow.fields, id: Int8, created_at: Timestamptz })
 const RegionRow = Schema.Struct({ ...Region.fields, id: Int8, parent_id: NullableInt8, created_at: Timestamptz })
 const PudoPointRow = Schema.Struct({ ...PudoPoint.fields, id: Int8, created_at: Timestamptz })
-const ServiceRow = Schema.Struct({ ...Service.fields, id: Int8, flow_id: Int8, created_at: Timestamptz })
+const ServiceRow = Schema.Struct({ ...Service.fields, id: Int8Id(ServiceId), flow_id: Int8, created_at: Timestamptz })
 const PublicationRow = Schema.Struct({
   ...Publication.fields,
-  service_id: Int8,
-  partner_id: Int8,
-  warehouse_id: Int8,
+  service_id: Int8Id(ServiceId),
+  partner_id: Int8Id(PartnerId),
+  warehouse_id: Int8Id(WarehouseId),
   created_at: Timestamptz
 })
-const RateRow = Schema.Struct({ ...Rate.fields, id: Int8, service_id: Int8, partner_id: NullableInt8, created_at: Timestamptz })
+const RateRow = Schema.Struct({
+  ...Rate.fields,
+  id: Int8,
+  service_id: Int8Id(ServiceId),
+  partner_id: Schema.NullOr(Int8Id(PartnerId)),
+  created_at: Timestamptz
+})
 // built as JSON: ids are JSON numbers already
-const PartnerServiceRow = Schema.Struct({ ...Struct.omit(PartnerService.fields, "id"), id: Int8 })
+const PartnerServiceRow = Schema.Struct({ ...Struct.omit(PartnerService.fields, "id"), id: Int8Id(ServiceId) })
 
 export const CatalogueRepoLive = Layer.effect(
   CatalogueRepo,

@@ -2,15 +2,16 @@
 import { Effect, Layer, Schema } from "effect"
 import { Scope } from "../domain/Catalogue.js"
 import { CredentialsRepo, type TokenPrincipalRow } from "../domain/repositories/CredentialsRepo.js"
-import { decodeFirst, decodeSingle, Int8, RepositorySql, Timestamptz } from "./Rows.js"
+import { PartnerId, WarehouseId } from "../domain/Ids.js"
+import { decodeFirst, decodeSingle, Int8, Int8Id, RepositorySql, Timestamptz } from "./Rows.js"
 import { dieOnSqlError } from "./SqlErrors.js"
 
 const CredentialRow = Schema.Struct({
   id: Int8,
   client_id: Schema.String,
   secret_hash: Schema.String,
-  partner_id: Int8,
-  warehouse_id: Int8,
+  partner_id: Int8Id(PartnerId),
+  warehouse_id: Int8Id(WarehouseId),
   scopes: Schema.Array(Scope),
   created_at: Timestamptz,
   revoked_at: Schema.NullOr(Timestamptz)

@@ -5,13 +5,14 @@
 import { Effect, Layer, Schema } from "effect"
 import { OperatorInvoiceLine } from "../domain/Billing.js"
 import { InvoicesRepo } from "../domain/repositories/InvoicesRepo.js"
-import { decodeAll, decodeSingle, Int8, RepositorySql, Timestamptz } from "./Rows.js"
+import { PartnerId } from "../domain/Ids.js"
+import { decodeAll, decodeSingle, Int8, Int8Id, RepositorySql, Timestamptz } from "./Rows.js"
 import { dieOnSqlError } from "./SqlErrors.js"
 
 const InvoiceLineRow = Schema.Struct({
   ...OperatorInvoiceLine.fields,
   id: Int8,
-  partner_id: Int8,
+  partner_id: Int8Id(PartnerId),
   rate_id: Int8,
   created_at: Timestamptz
 })
@@ -35,10 +36,10 @@ export const InvoicesRepoLive = Layer.effect(
         // `orders` instead whenever its statistics still said "almost no order is mapped" (right
         // after resolver batches), and that plan went quadratic: 12 s per 5,000-order batch.
         const targets = "parcelIds" in filter
-          ? sql`unnest(${filter.parcelIds as Array<number>}::bigint[]) as target(id)
+          ? sql`unnest(${filter.parcelIds as ReadonlyArray<number> as Array<number>}::bigint[]) as target(id)
                 cross join lateral (select * from parcels p where p.id = target.id limit 1) p
                 cross join lateral (select * from orders o where o.id = p.order_id limit 1) o`
-          : sql`unnest(${filter.orderIds as Array<number>}::bigint[]) as target(id)
+          : sql`unnest(${filter.orderIds as ReadonlyArray<number> as Array<number>}::bigint[]) as target(id)
                 cross join lateral (select * from orders o where o.id = target.id limit 1) o
                 join parcels p on p.order_id = o.id`
         return sql`

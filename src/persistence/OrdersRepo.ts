@@ -18,7 +18,8 @@ import {
   type PudoPointRow,
   type RegionMappingRow
 } from "../domain/repositories/OrdersRepo.js"
-import { decodeAll, decodeFirst, decodeSingle, Int8, NullableInt8, RepositorySql, Timestamptz } from "./Rows.js"
+import { OrderId, ParcelId, ServiceId } from "../domain/Ids.js"
+import { decodeAll, decodeFirst, decodeSingle, Int8Id, NullableInt8, RepositorySql, Timestamptz } from "./Rows.js"
 import { dieOnSqlError, mapConstraintErrors, type PgErrorInfo, UNIQUE_VIOLATION, withTransaction } from "./SqlErrors.js"
 
 const NullableString = Schema.NullOr(Schema.String)
@@ -41,10 +42,10 @@ const ParcelRowSchema = Schema.Struct({
 })
 
 const OrderRowSchema = Schema.Struct({
-  id: Int8,
+  id: Int8Id(OrderId),
   tracking: Schema.String,
   partner_order_id: Schema.String,
-  service_id: Int8,
+  service_id: Int8Id(ServiceId),
   region_status: RegionStatus,
   destination_type: ServiceType,
   parent_region: NullableString,
@@ -69,14 +70,14 @@ const OrderRowSchema = Schema.Struct({
 })
 
 const LockedOrderRow = Schema.Struct({
-  id: Int8,
+  id: Int8Id(OrderId),
   tracking: Schema.String,
   cancelled_at: Schema.NullOr(Timestamptz),
   cancel_reason: NullableString
 })
 
 const ParcelStateRowSchema = Schema.Struct({
-  id: Int8,
+  id: Int8Id(ParcelId),
   tracking: Schema.String,
   item_id: NullableString,
   status: Schema.String,
@@ -242,7 +243,7 @@ export const OrdersRepoLive = Layer.effect(
             returning 1
           )
           select id from new_order`.pipe(
-          Effect.map((rows) => (rows[0] as { id: number }).id),
+          Effect.map((rows) => (rows[0] as { id: OrderId }).id),
           mapConstraintErrors(createConflict(order))
         ),
 

@@ -6,12 +6,13 @@ import type { SqlError } from "@effect/sql"
 import { Effect, Layer, Schema } from "effect"
 import { hasMeasurement, type Measurement } from "../domain/Order.js"
 import { type AdvanceOutcome, ParcelsRepo } from "../domain/repositories/ParcelsRepo.js"
-import { decodeAll, decodeFirst, decodeSingle, Int8, RepositorySql, Timestamptz } from "./Rows.js"
+import { OrderId, ParcelId, PartnerId } from "../domain/Ids.js"
+import { decodeAll, decodeFirst, decodeSingle, Int8Id, RepositorySql, Timestamptz } from "./Rows.js"
 import { dieOnSqlError, pgErrorInfo, RAISED_EXCEPTION } from "./SqlErrors.js"
 
-const ParcelMatchRow = Schema.Struct({ id: Int8, order_id: Int8, tracking: Schema.String })
+const ParcelMatchRow = Schema.Struct({ id: Int8Id(ParcelId), order_id: Int8Id(OrderId), tracking: Schema.String })
 const ParcelForMoveRow = Schema.Struct({
-  id: Int8,
+  id: Int8Id(ParcelId),
   tracking: Schema.String,
   status: Schema.String,
   step_index: Schema.Number,
@@ -19,10 +20,10 @@ const ParcelForMoveRow = Schema.Struct({
 })
 const NullableInt = Schema.NullOr(Schema.Number)
 const ScannedParcelRow = Schema.Struct({
-  id: Int8,
+  id: Int8Id(ParcelId),
   tracking: Schema.String,
   order_tracking: Schema.String,
-  partner_id: Int8,
+  partner_id: Int8Id(PartnerId),
   partner_order_id: Schema.String,
   item_id: Schema.NullOr(Schema.String),
   merchant_tracking: Schema.String,

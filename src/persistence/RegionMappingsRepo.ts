@@ -7,24 +7,25 @@
 import { Effect, Layer, Schema } from "effect"
 import { RegionMapping } from "../domain/Catalogue.js"
 import { type MappingKey, RegionMappingsRepo } from "../domain/repositories/RegionMappingsRepo.js"
-import { decodeAll, decodeSingle, Int8, RepositorySql, Timestamptz } from "./Rows.js"
+import { OrderId, PartnerId } from "../domain/Ids.js"
+import { decodeAll, decodeSingle, Int8, Int8Id, RepositorySql, Timestamptz } from "./Rows.js"
 import { dieOnSqlError } from "./SqlErrors.js"
 
 const RegionMappingRow = Schema.Struct({
   ...RegionMapping.fields,
-  partner_id: Int8,
+  partner_id: Int8Id(PartnerId),
   region_id: Int8,
   created_at: Timestamptz,
   updated_at: Timestamptz
 })
 const PendingKeyRow = Schema.Struct({
-  partner_id: Int8,
+  partner_id: Int8Id(PartnerId),
   parent_region: Schema.String,
   region: Schema.String,
   waiting_orders: Int8,
   oldest_order_at: Timestamptz
 })
-const ResolvedId = Schema.Struct({ id: Int8 })
+const ResolvedId = Schema.Struct({ id: Int8Id(OrderId) })
 
 export const RegionMappingsRepoLive = Layer.effect(
   RegionMappingsRepo,

@@ -57,3 +57,6 @@ export const decodeFirst = <A, I>(schema: Schema.Schema<A, I>) =>
 export const decodeSingle = <A, I>(schema: Schema.Schema<A, I>) =>
 <E, R>(query: Effect.Effect<ReadonlyArray<unknown>, E, R>) =>
   defects(SqlSchema.single({ Request: Schema.Void, Result: schema, execute: () => query })(undefined))
+
+/** An int8 id column decoded into a branded id of domain/Ids.ts. */
+export const Int8Id = <B>(id: Schema.Schema<B, number>) => Schema.compose(Int8, id)

@@ -1,5 +1,6 @@
 /** What the catalogue needs from storage (implemented by persistence/CatalogueRepo.ts). */
 import { Context, type Effect } from "effect"
+import type { PartnerId, ServiceId, WarehouseId } from "../Ids.js"
 import type {
   Flow,
   Partner,
@@ -14,18 +15,18 @@ import type {
 
 /** A publication's key. */
 export type PublicationKey = {
-  readonly service_id: number
-  readonly partner_id: number
-  readonly warehouse_id: number
+  readonly service_id: ServiceId
+  readonly partner_id: PartnerId
+  readonly warehouse_id: WarehouseId
 }
 
 /** Catalogue storage: inserts answer the stored row; finds answer undefined when absent. */
 export class CatalogueRepo extends Context.Tag("starmile/CatalogueRepo")<CatalogueRepo, {
   /** undefined when the code is taken. */
   readonly insertWarehouse: (w: { code: string; name: string; country: string }) => Effect.Effect<Warehouse | undefined>
-  readonly findWarehouse: (id: number) => Effect.Effect<Warehouse | undefined>
+  readonly findWarehouse: (id: WarehouseId) => Effect.Effect<Warehouse | undefined>
   readonly insertPartner: (p: { name: string }) => Effect.Effect<Partner>
-  readonly findPartner: (id: number) => Effect.Effect<Partner | undefined>
+  readonly findPartner: (id: PartnerId) => Effect.Effect<Partner | undefined>
   readonly insertFlow: (f: { name: string; steps: ReadonlyArray<string> }) => Effect.Effect<Flow>
   readonly findFlow: (id: number) => Effect.Effect<Flow | undefined>
   readonly insertRegion: (
@@ -48,15 +49,15 @@ export class CatalogueRepo extends Context.Tag("starmile/CatalogueRepo")<Catalog
     flow_id: number
     consolidation_enabled: boolean
   }) => Effect.Effect<Service>
-  readonly findService: (id: number) => Effect.Effect<Service | undefined>
+  readonly findService: (id: ServiceId) => Effect.Effect<Service | undefined>
   /** Idempotent: publishing twice keeps the first publication. */
   readonly publish: (p: PublicationKey) => Effect.Effect<Publication>
   /** false when it was not published. */
   readonly unpublish: (p: PublicationKey) => Effect.Effect<boolean>
   /** undefined when a rate for the same (service, partner, tier) exists. */
   readonly insertRate: (r: {
-    service_id: number
-    partner_id: number | null
+    service_id: ServiceId
+    partner_id: PartnerId | null
     pricing_tier: string | null
     currency: string
     amount: number
@@ -64,5 +65,5 @@ export class CatalogueRepo extends Context.Tag("starmile/CatalogueRepo")<Catalog
     bill_on_status: string
   }) => Effect.Effect<Rate | undefined>
   /** The services published for a partner in a warehouse, with flow steps and applicable rates. */
-  readonly listPartnerServices: (partnerId: number, warehouseId: number) => Effect.Effect<ReadonlyArray<PartnerService>>
+  readonly listPartnerServices: (partnerId: PartnerId, warehouseId: WarehouseId) => Effect.Effect<ReadonlyArray<PartnerService>>
 }>() {}

@@ -1,5 +1,6 @@
 /** What credentials and tokens need from storage (implemented by persistence/CredentialsRepo.ts). */
 import { Context, type Effect } from "effect"
+import type { PartnerId, WarehouseId } from "../Ids.js"
 import type { Scope } from "../Catalogue.js"
 
 /** A stored client credential (the secret's hash only). */
@@ -7,8 +8,8 @@ export interface CredentialRow {
   readonly id: number
   readonly client_id: string
   readonly secret_hash: string
-  readonly partner_id: number
-  readonly warehouse_id: number
+  readonly partner_id: PartnerId
+  readonly warehouse_id: WarehouseId
   readonly scopes: ReadonlyArray<Scope>
   readonly created_at: Date
   readonly revoked_at: Date | null
@@ -17,8 +18,8 @@ export interface CredentialRow {
 /** The live principal behind a token hash. */
 export interface TokenPrincipalRow {
   readonly credential_id: number
-  readonly partner_id: number
-  readonly warehouse_id: number
+  readonly partner_id: PartnerId
+  readonly warehouse_id: WarehouseId
   readonly warehouse_country: string
   readonly scopes: ReadonlyArray<Scope>
 }
@@ -28,8 +29,8 @@ export class CredentialsRepo extends Context.Tag("starmile/CredentialsRepo")<Cre
   readonly insertCredential: (c: {
     client_id: string
     secret_hash: string
-    partner_id: number
-    warehouse_id: number
+    partner_id: PartnerId
+    warehouse_id: WarehouseId
     scopes: ReadonlyArray<Scope>
   }) => Effect.Effect<CredentialRow>
   readonly findCredential: (clientId: string) => Effect.Effect<CredentialRow | undefined>

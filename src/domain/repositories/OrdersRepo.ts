@@ -5,11 +5,12 @@
 import { Context, type Effect } from "effect"
 import type { ServiceType } from "../Catalogue.js"
 import type { DestinationColumns, RegionStatus } from "../Destination.js"
+import type { OrderId, ParcelId, PartnerId, ServiceId, WarehouseId } from "../Ids.js"
 import type { DuplicateReference, PackageType } from "../Order.js"
 
 /** A service as order creation needs it, only when published for the partner in the warehouse. */
 export interface PublishedService {
-  readonly id: number
+  readonly id: ServiceId
   readonly type: ServiceType
   readonly channel: string | null
   readonly destination_country: string
@@ -72,9 +73,9 @@ export interface OrderDetailColumns {
 
 export interface NewOrderRow extends DestinationColumns, OrderDetailColumns {
   readonly tracking: string
-  readonly partner_id: number
-  readonly warehouse_id: number
-  readonly service_id: number
+  readonly partner_id: PartnerId
+  readonly warehouse_id: WarehouseId
+  readonly service_id: ServiceId
   readonly partner_order_id: string
   readonly region_status: RegionStatus
   readonly first_step: string
@@ -103,10 +104,10 @@ export interface ParcelRow {
 }
 
 export interface OrderRow extends DestinationColumns, OrderDetailColumns {
-  readonly id: number
+  readonly id: OrderId
   readonly tracking: string
   readonly partner_order_id: string
-  readonly service_id: number
+  readonly service_id: ServiceId
   readonly region_status: RegionStatus
   readonly created_at: Date
   readonly cancelled_at: Date | null
@@ -116,7 +117,7 @@ export interface OrderRow extends DestinationColumns, OrderDetailColumns {
 
 /** The locked order row of a modification. */
 export interface LockedOrder {
-  readonly id: number
+  readonly id: OrderId
   readonly tracking: string
   readonly cancelled_at: Date | null
   readonly cancel_reason: string | null
@@ -124,7 +125,7 @@ export interface LockedOrder {
 
 /** A parcel's identity and flow position (what update/cancel decide on). */
 export interface ParcelStateRow {
-  readonly id: number
+  readonly id: ParcelId
   readonly tracking: string
   readonly item_id: string | null
   readonly status: string
@@ -146,9 +147,9 @@ export class OrdersRepo extends Context.Tag("starmile/OrdersRepo")<OrdersRepo, {
   /** Runs `effect` in one transaction (rolled back on any failure): the shared Transaction helper. */
   readonly transaction: <A, E, R>(effect: Effect.Effect<A, E, R>) => Effect.Effect<A, E, R>
   readonly createContext: (input: {
-    readonly partnerId: number
-    readonly warehouseId: number
-    readonly serviceId: number
+    readonly partnerId: PartnerId
+    readonly warehouseId: WarehouseId
+    readonly serviceId: ServiceId
     readonly pudoId: number | null
     readonly parentRegion: string | null
     readonly region: string | null
@@ -156,21 +157,21 @@ export class OrdersRepo extends Context.Tag("starmile/OrdersRepo")<OrdersRepo, {
   /** One order serial and `parcels` parcel serials from the sequences, in one round trip. */
   readonly nextSerials: (parcels: number) => Effect.Effect<{ readonly order: number; readonly parcels: ReadonlyArray<number> }>
   /** The order, its parcels and their products in one statement; the new order's id. */
-  readonly insertOrder: (order: NewOrderRow) => Effect.Effect<number, DuplicateReference>
-  readonly findOrder: (partnerId: number, ref: string) => Effect.Effect<OrderRow | undefined>
+  readonly insertOrder: (order: NewOrderRow) => Effect.Effect<OrderId, DuplicateReference>
+  readonly findOrder: (partnerId: PartnerId, ref: string) => Effect.Effect<OrderRow | undefined>
   /** Newest first; `before` is the id of the last order of the previous page. */
-  readonly listOrders: (partnerId: number, before: number | null, limit: number) => Effect.Effect<ReadonlyArray<OrderRow>>
+  readonly listOrders: (partnerId: PartnerId, before: number | null, limit: number) => Effect.Effect<ReadonlyArray<OrderRow>>
   /** Locks the order row (`for update`) before anything touches its parcels. */
-  readonly lockOrder: (partnerId: number, ref: string) => Effect.Effect<LockedOrder | undefined>
+  readonly lockOrder: (partnerId: PartnerId, ref: string) => Effect.Effect<LockedOrder | undefined>
   /** Read after the lock, so it sees every move committed before it. */
-  readonly parcelStates: (orderId: number) => Effect.Effect<ReadonlyArray<ParcelStateRow>>
+  readonly parcelStates: (orderId: OrderId) => Effect.Effect<ReadonlyArray<ParcelStateRow>>
   /** Changes the sent fields; `merchant_tracking: null` puts the parcel's tracking back. */
-  readonly updateParcel: (parcelId: number, changes: ParcelChanges) => Effect.Effect<void, DuplicateReference>
+  readonly updateParcel: (parcelId: ParcelId, changes: ParcelChanges) => Effect.Effect<void, DuplicateReference>
   /** Replaces a parcel's products. */
-  readonly replaceProducts: (parcelId: number, products: ReadonlyArray<ProductRow>) => Effect.Effect<void>
-  readonly findParcel: (parcelId: number) => Effect.Effect<ParcelRow>
+  readonly replaceProducts: (parcelId: ParcelId, products: ReadonlyArray<ProductRow>) => Effect.Effect<void>
+  readonly findParcel: (parcelId: ParcelId) => Effect.Effect<ParcelRow>
   /** Cancels the order and every parcel, writing one `cancelled` status event per parcel. */
   readonly cancelOrder: (
-    order: { readonly id: number; readonly partnerId: number; readonly reason: string | null }
+    order: { readonly id: OrderId; readonly partnerId: PartnerId; readonly reason: string | null }
   ) => Effect.Effect<{ readonly cancelled_at: Date; readonly cancel_reason: string | null }>
 }>() {}

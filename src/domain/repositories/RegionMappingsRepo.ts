@@ -1,10 +1,11 @@
 /** What region mapping and the resolver need from storage (implemented by persistence/RegionMappingsRepo.ts). */
 import { Context, type Effect } from "effect"
+import type { OrderId, PartnerId } from "../Ids.js"
 import type { RegionMapping } from "../Catalogue.js"
 
 /** A key with waiting orders. */
 export interface PendingKey {
-  readonly partner_id: number
+  readonly partner_id: PartnerId
   readonly parent_region: string
   readonly region: string
   readonly waiting_orders: number
@@ -13,7 +14,7 @@ export interface PendingKey {
 
 /** A partner's region key. */
 export interface MappingKey {
-  readonly partnerId: number
+  readonly partnerId: PartnerId
   readonly parentRegion: string
   readonly region: string
 }
@@ -22,10 +23,10 @@ export interface MappingKey {
 export class RegionMappingsRepo extends Context.Tag("starmile/RegionMappingsRepo")<RegionMappingsRepo, {
   /** Creates or changes the mapping of a key. */
   readonly upsert: (
-    m: { partner_id: number; parent_region: string; region: string; region_id: number }
+    m: { partner_id: PartnerId; parent_region: string; region: string; region_id: number }
   ) => Effect.Effect<RegionMapping>
   /** Every waiting key with its order count and oldest order time, oldest first. */
   readonly listPending: Effect.Effect<ReadonlyArray<PendingKey>>
   /** Resolves up to `limit` pending orders whose key is mapped (optionally only `key`'s); the resolved order ids. */
-  readonly resolveBatch: (limit: number, key?: MappingKey) => Effect.Effect<ReadonlyArray<number>>
+  readonly resolveBatch: (limit: number, key?: MappingKey) => Effect.Effect<ReadonlyArray<OrderId>>
 }>() {}
