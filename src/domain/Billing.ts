@@ -25,6 +25,7 @@ import { InvoicesRepo } from "./repositories/InvoicesRepo.js"
 
 // ---------------------------------------------------------------- wire shapes
 
+/** An invoice line as a partner sees it. */
 export const InvoiceLine = Schema.Struct({
   id: Id,
   order_id: Schema.String.annotations({ description: "Starmile order tracking" }),
@@ -44,6 +45,7 @@ export const OperatorInvoiceLine = Schema.Struct({ ...InvoiceLine.fields, partne
 })
 export type OperatorInvoiceLine = typeof OperatorInvoiceLine.Type
 
+/** A page of invoice lines, newest first. */
 export interface InvoicePage<A> {
   readonly lines: ReadonlyArray<A>
   /** id of the last line when more lines follow (newest first: next page has smaller ids). */
@@ -52,6 +54,7 @@ export interface InvoicePage<A> {
 
 // ---------------------------------------------------------------- the service
 
+/** Raises due invoice lines (in the caller's transaction) and lists them. */
 export class Billing extends Effect.Service<Billing>()("starmile/Billing", {
   effect: Effect.gen(function* () {
     const repo = yield* InvoicesRepo

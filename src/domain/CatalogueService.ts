@@ -36,6 +36,7 @@ export class WarehouseCodeTaken extends Schema.TaggedError<WarehouseCodeTaken>()
 
 const orNull = <A>(value: A | null | undefined): A | null => value ?? null
 
+/** Operator catalogue set-up with the rules that need stored state. */
 export class CatalogueService extends Effect.Service<CatalogueService>()("starmile/CatalogueService", {
   effect: Effect.gen(function* () {
     const repo = yield* CatalogueRepo

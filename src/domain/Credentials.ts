@@ -29,6 +29,7 @@ export interface TokenRequest {
   readonly scope?: unknown
 }
 
+/** An access token response (RFC 6749 §5.1). */
 export interface IssuedToken {
   readonly access_token: string
   readonly token_type: "Bearer"
@@ -38,6 +39,7 @@ export interface IssuedToken {
 
 const isScope = (s: string): s is Scope => (SCOPES as ReadonlyArray<string>).includes(s)
 
+/** Client credentials and bearer tokens: issue, revoke, exchange, authenticate. */
 export class Credentials extends Effect.Service<Credentials>()("starmile/Credentials", {
   dependencies: [CatalogueService.Default],
   effect: Effect.gen(function* () {

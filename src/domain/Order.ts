@@ -71,6 +71,7 @@ export const Measure = IntBetween(0, MAX_MEASURE)
 const Currency = CurrencyCode.annotations({ arbitrary: () => (fc) => fc.constantFrom(...CURRENCY_CODES) })
 
 export const PACKAGE_TYPES = ["fragile", "breakable", "liquid"] as const
+/** How a parcel must be handled. */
 export const PackageType = Schema.Literal(...PACKAGE_TYPES).annotations({
   message: () => ({ message: `must be one of ${PACKAGE_TYPES.join(", ")}`, override: true })
 })
@@ -78,6 +79,7 @@ export type PackageType = typeof PackageType.Type
 
 // ---------------------------------------------------------------- requests
 
+/** A product of a parcel, as a partner sends it. */
 export const ProductInput = Schema.Struct({
   name: RequiredText(255).annotations({ description: "Product name (trimmed)" }),
   hs_code: optionalField(Text(32).annotations({ description: "Harmonised System code" })),
@@ -151,6 +153,7 @@ const CancelFields = Schema.Struct({
   reason: optionalField(Text(1000).annotations({ description: "Free text, at most 1000 characters" }))
 }).annotations({ parseOptions: ReportAllErrors, message: () => "must be an object with an optional reason" })
 
+/** The cancel body: an optional reason (an empty body is allowed). */
 export const CancelRequest = Schema.transform(
   Schema.Union(Schema.Null, Schema.Object).annotations({
     identifier: "CancelOrder",
@@ -168,6 +171,7 @@ export type CancelRequest = typeof CancelRequest.Type
 
 // ---------------------------------------------------------------- views
 
+/** What a create answers: the order tracking, region status and parcel trackings. */
 export const CreatedOrder = Schema.Struct({
   order_id: Schema.String.annotations({ description: "The order's Starmile tracking number" }),
   region_status: RegionStatus,
@@ -180,6 +184,7 @@ export type CreatedOrder = typeof CreatedOrder.Type
 
 const Nullable = <S extends Schema.Schema.Any>(schema: S) => Schema.NullOr(schema)
 
+/** A product as read back. */
 export const ProductView = Schema.Struct({
   name: Schema.String,
   hs_code: Nullable(Schema.String),
@@ -190,6 +195,7 @@ export const ProductView = Schema.Struct({
 }).annotations({ identifier: "Product" })
 export type ProductView = typeof ProductView.Type
 
+/** The hub's DWS measurement of a parcel. */
 export const Measured = Schema.Struct({
   weight_grams: Nullable(Schema.Number),
   length_mm: Nullable(Schema.Number),
@@ -208,6 +214,7 @@ export interface Measurement {
 export const hasMeasurement = (m: Measurement): boolean =>
   m.weight_grams !== undefined || m.length_mm !== undefined || m.width_mm !== undefined || m.height_mm !== undefined
 
+/** A parcel as read back. */
 export const ParcelView = Schema.Struct({
   parcel_id: Schema.String.annotations({ description: "The parcel's Starmile tracking number" }),
   item_id: Nullable(Schema.String),
@@ -224,6 +231,7 @@ export const ParcelView = Schema.Struct({
 }).annotations({ identifier: "Parcel" })
 export type ParcelView = typeof ParcelView.Type
 
+/** An order as read back (CONTRACT §5). */
 export const OrderView = Schema.Struct({
   order_id: Schema.String.annotations({ description: "The order's Starmile tracking number" }),
   partner_order_id: Schema.String,
@@ -244,6 +252,7 @@ export const OrderView = Schema.Struct({
 }).annotations({ identifier: "Order" })
 export type OrderView = typeof OrderView.Type
 
+/** What a cancel answers. */
 export const CancelledOrder = Schema.Struct({
   order_id: Schema.String,
   status: Schema.Literal("cancelled"),

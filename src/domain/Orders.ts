@@ -49,9 +49,12 @@ import { formatTracking, ORDER_PREFIX, PARCEL_PREFIX } from "./Tracking.js"
 /** Who acts: the partner, and the warehouse (and its country) the credential is bound to. */
 export type OrderActor = Pick<PartnerPrincipal, "partnerId" | "warehouseId" | "warehouseCountry">
 
+/** Orders per page when `limit` is omitted. */
 export const DEFAULT_PAGE_SIZE = 20
+/** The largest `limit`. */
 export const MAX_PAGE_SIZE = 100
 
+/** A page of orders, newest first. */
 export interface OrderPage {
   readonly orders: ReadonlyArray<OrderView>
   /** The id to continue before (newest first) when more orders follow; null on the last page. */
@@ -118,6 +121,7 @@ const lookupRef = (ref: string, what: string): Effect.Effect<string, NotFound> =
 
 // ---------------------------------------------------------------- the service
 
+/** Orders for a partner: create, get, list, update a parcel, cancel. */
 export class Orders extends Effect.Service<Orders>()("starmile/Orders", {
   dependencies: [Billing.Default],
   effect: Effect.gen(function* () {

@@ -28,24 +28,28 @@ export const CANCELLED = "cancelled"
 
 // ---------------------------------------------------------------- errors (all 409)
 
+/** 409: the parcel is cancelled and can no longer move. */
 export class ParcelCancelled extends Schema.TaggedError<ParcelCancelled>()(
   "ParcelCancelled",
   { message: Schema.String },
   HttpApiSchema.annotations({ status: 409, description: "The parcel is cancelled and can no longer move" })
 ) {}
 
+/** 409: the status is not a step of the parcel's flow. */
 export class StatusNotInFlow extends Schema.TaggedError<StatusNotInFlow>()(
   "StatusNotInFlow",
   { message: Schema.String },
   HttpApiSchema.annotations({ status: 409, description: "The status is not a step of the parcel's flow" })
 ) {}
 
+/** 409: the status is behind the parcel's current step. */
 export class BackwardMove extends Schema.TaggedError<BackwardMove>()(
   "BackwardMove",
   { message: Schema.String },
   HttpApiSchema.annotations({ status: 409, description: "The status is behind the parcel's current step" })
 ) {}
 
+/** 409: a merchant tracking used by parcels of several partners. */
 export class AmbiguousParcelCode extends Schema.TaggedError<AmbiguousParcelCode>()(
   "AmbiguousParcelCode",
   { message: Schema.String },
@@ -55,6 +59,7 @@ export class AmbiguousParcelCode extends Schema.TaggedError<AmbiguousParcelCode>
   })
 ) {}
 
+/** Why a move is refused. */
 export type MoveRejection = ParcelCancelled | StatusNotInFlow | BackwardMove
 
 // ---------------------------------------------------------------- the move rule
@@ -156,6 +161,7 @@ const toWire = (view: ScannedParcelRow, moved: { readonly previous: string } | u
 
 // ---------------------------------------------------------------- the service
 
+/** Operator scans: moves a parcel along its flow, writes its event, bills what is due. */
 export class ParcelFlow extends Effect.Service<ParcelFlow>()("starmile/ParcelFlow", {
   dependencies: [Billing.Default],
   effect: Effect.gen(function* () {

@@ -14,11 +14,13 @@ import { CatalogueRepo } from "./repositories/CatalogueRepo.js"
 import { RegionMappingsRepo } from "./repositories/RegionMappingsRepo.js"
 import { Transaction } from "./repositories/Transaction.js"
 
+/** A saved mapping and the waiting orders it resolved. */
 export interface SavedMapping extends RegionMapping {
   /** Waiting orders of this key resolved by the save. */
   readonly resolved_orders: number
 }
 
+/** Region mappings: save (resolving the key's waiting orders) and list waiting keys. */
 export class RegionMappings extends Effect.Service<RegionMappings>()("starmile/RegionMappings", {
   dependencies: [CatalogueService.Default, PendingMappingResolver.Default],
   effect: Effect.gen(function* () {

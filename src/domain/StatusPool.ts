@@ -19,6 +19,7 @@ export const POOL_DEFAULT_LIMIT = 100
 export const POOL_MAX_LIMIT = 1000
 export const ACK_MAX_IDS = 1000
 
+/** A status event of the partner's pool. */
 export const StatusEvent = Schema.Struct({
   id: Id,
   order_id: Schema.String.annotations({ description: "Starmile order tracking" }),
@@ -32,6 +33,7 @@ export const StatusEvent = Schema.Struct({
 }).annotations({ identifier: "StatusEvent" })
 export type StatusEvent = typeof StatusEvent.Type
 
+/** The acknowledge body: 1–1000 event ids. */
 export const AckRequest = Schema.Struct({
   ids: Schema.Array(Id).annotations({ message: () => "must be an array of event ids" }).pipe(
     Schema.minItems(1, { message: () => "must list at least one event id" }),
@@ -40,16 +42,19 @@ export const AckRequest = Schema.Struct({
 }).annotations({ identifier: "StatusPoolAck", parseOptions: ReportAllErrors })
 export type AckRequest = typeof AckRequest.Type
 
+/** What an acknowledge answers. */
 export const AckResult = Schema.Struct({
   acknowledged: Schema.Number.annotations({ description: "Events newly acknowledged by this call" })
 }).annotations({ identifier: "StatusPoolAckResult" })
 
+/** A page of the status pool, oldest first. */
 export interface PoolPage {
   readonly events: ReadonlyArray<StatusEvent>
   /** id of the last event when more unacknowledged events follow. */
   readonly nextAfterId: number | null
 }
 
+/** A partner's status pool: read unacknowledged events, acknowledge them. */
 export class StatusPool extends Effect.Service<StatusPool>()("starmile/StatusPool", {
   effect: Effect.gen(function* () {
     const repo = yield* StatusPoolRepo

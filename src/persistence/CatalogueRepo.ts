@@ -46,6 +46,7 @@ const RateRow = Schema.Struct({
 // built as JSON: ids are JSON numbers already
 const PartnerServiceRow = Schema.Struct({ ...Struct.omit(PartnerService.fields, "id"), id: Int8Id(ServiceId) })
 
+/** CatalogueRepo over the SqlClient. */
 export const CatalogueRepoLive = Layer.effect(
   CatalogueRepo,
   Effect.gen(function* () {

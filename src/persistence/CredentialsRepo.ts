@@ -17,6 +17,7 @@ const CredentialRow = Schema.Struct({
   revoked_at: Schema.NullOr(Timestamptz)
 })
 
+/** CredentialsRepo over the SqlClient. */
 export const CredentialsRepoLive = Layer.effect(
   CredentialsRepo,
   Effect.gen(function* () {

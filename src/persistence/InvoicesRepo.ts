@@ -18,6 +18,7 @@ const InvoiceLineRow = Schema.Struct({
 })
 const Raised = Schema.Struct({ raised: Int8 })
 
+/** InvoicesRepo over the SqlClient. */
 export const InvoicesRepoLive = Layer.effect(
   InvoicesRepo,
   Effect.gen(function* () {

@@ -15,6 +15,7 @@ const LastRunRow = Schema.Struct({
   last_scheduled_at: Schema.NullOr(Timestamptz)
 })
 
+/** JobRunsRepo over the SqlClient. */
 export const JobRunsRepoLive = Layer.effect(
   JobRunsRepo,
   Effect.gen(function* () {

@@ -146,6 +146,7 @@ const INSERT_PRODUCTS_SELECT = `
   select np.id, (pr.ord - 1)::int, pr.v->>'name', pr.v->>'hs_code', (pr.v->>'declared_value')::numeric,
          pr.v->>'currency', coalesce((pr.v->>'quantity')::int, 1), (pr.v->>'weight_grams')::int`
 
+/** OrdersRepo over the SqlClient. */
 export const OrdersRepoLive = Layer.effect(
   OrdersRepo,
   Effect.gen(function* () {

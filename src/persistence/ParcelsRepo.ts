@@ -47,6 +47,7 @@ const triggerRefusal = (error: SqlError.SqlError): AdvanceOutcome | undefined =>
     : undefined
 }
 
+/** ParcelsRepo over the SqlClient. */
 export const ParcelsRepoLive = Layer.effect(
   ParcelsRepo,
   Effect.gen(function* () {

@@ -27,6 +27,7 @@ const PendingKeyRow = Schema.Struct({
 })
 const ResolvedId = Schema.Struct({ id: Int8Id(OrderId) })
 
+/** RegionMappingsRepo over the SqlClient. */
 export const RegionMappingsRepoLive = Layer.effect(
   RegionMappingsRepo,
   Effect.gen(function* () {

@@ -12,6 +12,7 @@ import { dieOnSqlError } from "./SqlErrors.js"
 const StatusEventRow = Schema.Struct({ ...StatusEvent.fields, id: Int8, occurred_at: Timestamptz })
 const Acknowledged = Schema.Struct({ acknowledged: Int8 })
 
+/** StatusPoolRepo over the SqlClient. */
 export const StatusPoolRepoLive = Layer.effect(
   StatusPoolRepo,
   Effect.gen(function* () {

@@ -20,6 +20,7 @@ export interface PublishedService {
   readonly bills_on_first_step: boolean
 }
 
+/** A PUDO point as order creation checks it. */
 export interface PudoPointRow {
   readonly id: number
   readonly kind: string
@@ -27,6 +28,7 @@ export interface PudoPointRow {
   readonly active: boolean
 }
 
+/** A mapped region as order creation stores it. */
 export interface RegionMappingRow {
   readonly region_id: number
   readonly pricing_tier: string
@@ -39,6 +41,7 @@ export interface CreateContext {
   readonly mapping: RegionMappingRow | undefined
 }
 
+/** A product as stored. */
 export interface ProductRow {
   readonly name: string
   readonly hs_code: string | null
@@ -48,6 +51,7 @@ export interface ProductRow {
   readonly weight_grams: number | null
 }
 
+/** A new parcel with its products. */
 export interface NewParcelRow {
   readonly position: number
   readonly tracking: string
@@ -71,6 +75,7 @@ export interface OrderDetailColumns {
   readonly consolidation_required: boolean
 }
 
+/** A new order with its parcels. */
 export interface NewOrderRow extends DestinationColumns, OrderDetailColumns {
   readonly tracking: string
   readonly partner_id: PartnerId
@@ -103,6 +108,7 @@ export interface ParcelRow {
   readonly products: ReadonlyArray<ProductRow>
 }
 
+/** An order as stored, with its parcels and products. */
 export interface OrderRow extends DestinationColumns, OrderDetailColumns {
   readonly id: OrderId
   readonly tracking: string
