@@ -16,13 +16,8 @@
  */
 import { Args, Command, ValidationError } from "@effect/cli"
 import { NodeContext, NodeRuntime } from "@effect/platform-node"
-import { Cause, Console, Data, Effect, Exit, Layer, Logger, LogLevel, Option } from "effect"
+import { Cause, Console, Data, Effect, Exit, Logger, LogLevel, Option } from "effect"
 import { createRequire } from "node:module"
-import { DomainConfigFromEnv } from "../AppConfig.js"
-import { seedDemoIfEmpty } from "../DemoSeed.js"
-import { DomainLive } from "../index.js"
-import { JobRegistry, UnknownJob } from "../jobs/Jobs.js"
-import { DatabaseLive } from "../persistence/Database.js"
 
 /** The package's version (dist/cli/ and src/cli/ are both two levels below package.json). */
 const version: string = createRequire(import.meta.url)("../../package.json").version
@@ -32,37 +27,22 @@ class UsageError extends Data.TaggedError("UsageError")<{ readonly message: stri
 
 const COMMANDS = "migrate | seed-demo | jobs list | jobs run <name> | --help | --version"
 
-/** The domain over the service's database (DATABASE_URL or embedded), migrated when built. */
-const DomainOverDatabase = DomainLive.pipe(Layer.provide(DomainConfigFromEnv), Layer.provideMerge(DatabaseLive))
+/** What the commands do, loaded only when one runs: help, version and usage load no domain or database code. */
+const commands = Effect.promise(() => import("./Commands.js"))
 
-const migrate = Command.make("migrate", {}, () =>
-  // DatabaseLive runs the migrations when it is built
-  Console.log("migrations applied").pipe(Effect.provide(DatabaseLive))).pipe(
-    Command.withDescription("Apply the database migrations (safe while instances run).")
-  )
+const migrate = Command.make("migrate", {}, () => Effect.flatMap(commands, (c) => c.migrate)).pipe(
+  Command.withDescription("Apply the database migrations (safe while instances run).")
+)
 
-const seedDemo = Command.make("seed-demo", {}, () =>
-  Effect.gen(function* () {
-    const demo = yield* seedDemoIfEmpty
-    if (demo === undefined) return yield* Console.log("the database already has a workspace; nothing seeded")
-    yield* Console.log(`demo workspace seeded: client_id=${demo.client_id} client_secret=${demo.client_secret}`)
-  }).pipe(Effect.provide(DomainOverDatabase))).pipe(
-    Command.withDescription("Seed the demo workspace (only into an empty database).")
-  )
+const seedDemo = Command.make("seed-demo", {}, () => Effect.flatMap(commands, (c) => c.seedDemo)).pipe(
+  Command.withDescription("Seed the demo workspace (only into an empty database).")
+)
 
-const jobsList = Command.make("list", {}, () =>
-  Effect.gen(function* () {
-    const registry = yield* JobRegistry
-    for (const job of yield* registry.status) yield* Console.log(JSON.stringify(job))
-  }).pipe(Effect.provide(DomainOverDatabase))).pipe(
-    Command.withDescription("List the jobs with their interval and last run (one JSON object per line).")
-  )
+const jobsList = Command.make("list", {}, () => Effect.flatMap(commands, (c) => c.listJobs)).pipe(
+  Command.withDescription("List the jobs with their interval and last run (one JSON object per line).")
+)
 
-const runJob = ({ name }: { readonly name: string }) =>
-  Effect.gen(function* () {
-    const registry = yield* JobRegistry
-    yield* Console.log(JSON.stringify(yield* registry.run(name, "cli")))
-  }).pipe(Effect.provide(DomainOverDatabase))
+const runJob = ({ name }: { readonly name: string }) => Effect.flatMap(commands, (c) => c.runJob(name))
 
 const jobName = { name: Args.text({ name: "name" }).pipe(Args.withDescription("The job's name, e.g. resolve-pending-mappings")) }
 
@@ -92,6 +72,9 @@ const oneLine = (cause: Cause.Cause<unknown>): string => {
   return text.replace(/\s+/g, " ").trim()
 }
 
+const hasTag = (value: unknown, tag: string): boolean =>
+  typeof value === "object" && value !== null && "_tag" in value && value._tag === tag
+
 /** What @effect/cli writes to stderr while parsing (a usage error): reprinted as one line. */
 const parseErrors: Array<string> = []
 
@@ -105,8 +88,9 @@ const exitCode = (exit: Exit.Exit<void, unknown>): Effect.Effect<number> => {
     const given = message.startsWith("Invalid subcommand") ? ` (got "${process.argv.slice(2).join(" ")}")` : ""
     return Console.error(`starmile: ${message || "invalid command line"}${given}; usage: starmile ${COMMANDS}`).pipe(Effect.as(2))
   }
-  if (Option.isSome(failure) && (failure.value instanceof UnknownJob || failure.value instanceof UsageError)) {
-    return Console.error(`starmile: ${failure.value.message}`).pipe(Effect.as(2))
+  // UnknownJob by its tag: the class lives in code loaded only when a command runs
+  if (Option.isSome(failure) && (failure.value instanceof UsageError || hasTag(failure.value, "UnknownJob"))) {
+    return Console.error(`starmile: ${(failure.value as { readonly message: string }).message}`).pipe(Effect.as(2))
   }
   if (Cause.isInterruptedOnly(exit.cause)) return Effect.succeed(130)
   return Console.error(`starmile: ${oneLine(exit.cause)}`).pipe(Effect.as(1))
