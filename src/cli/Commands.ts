@@ -6,7 +6,7 @@ import { Console, Effect, Layer } from "effect"
 import { DomainConfigFromEnv } from "../AppConfig.js"
 import { seedDemoIfEmpty } from "../DemoSeed.js"
 import { DomainLive } from "../index.js"
-import { JobRegistry } from "../jobs/Jobs.js"
+import { JOB_NAMES, JobRegistry, unknownJob } from "../jobs/Jobs.js"
 import { DatabaseLive } from "../persistence/Database.js"
 
 /** The domain over the service's database, migrated when built. */
@@ -30,7 +30,8 @@ export const listJobs = Effect.gen(function* () {
 
 /** `starmile jobs run <name>`: prints {job, resolved, duration_ms}; an unknown name fails with UnknownJob. */
 export const runJob = (name: string) =>
-  Effect.gen(function* () {
+  // an unknown name is refused before connecting
+  !JOB_NAMES.includes(name) ? Effect.fail(unknownJob(name)) : Effect.gen(function* () {
     const registry = yield* JobRegistry
     yield* Console.log(JSON.stringify(yield* registry.run(name, "cli")))
   }).pipe(Effect.provide(DomainOverDatabase))

@@ -16,6 +16,13 @@ export type { JobTrigger } from "../domain/repositories/JobRunsRepo.js"
 /** The name of the pending-mapping resolver job. */
 export const RESOLVE_PENDING_MAPPINGS = "resolve-pending-mappings"
 
+/** The names of the registered jobs (known without a database). */
+export const JOB_NAMES: ReadonlyArray<string> = [RESOLVE_PENDING_MAPPINGS]
+
+/** The failure for a name that is not a registered job. */
+export const unknownJob = (name: string): UnknownJob =>
+  new UnknownJob({ message: `No job named "${name}". Jobs: ${JOB_NAMES.join(", ")}.` })
+
 /** A registered job. */
 export interface JobDefinition {
   readonly name: string
@@ -75,7 +82,7 @@ export class JobRegistry extends Effect.Service<JobRegistry>()("starmile/JobRegi
     const find = (name: string): Effect.Effect<JobDefinition, UnknownJob> => {
       const job = jobs.find((j) => j.name === name)
       return job === undefined
-        ? Effect.fail(new UnknownJob({ message: `No job named "${name}". Jobs: ${jobs.map((j) => j.name).join(", ")}.` }))
+        ? Effect.fail(unknownJob(name))
         : Effect.succeed(job)
     }
 
