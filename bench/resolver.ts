@@ -9,9 +9,10 @@
  */
 import { SqlClient } from "@effect/sql"
 import { Console, Effect, Layer } from "effect"
-import { PendingMappingResolver } from "../src/jobs/PendingMappingResolver.js"
+import { PendingMappingResolver } from "../src/domain/PendingMappingResolver.js"
 import { pgClientLayer } from "../src/persistence/Database.js"
 import { runMigrations } from "../src/persistence/Migrations.js"
+import { RepositoriesLive } from "../src/persistence/Repositories.js"
 import { mapKey, seedMinimalCatalogue } from "../test/support/MinimalCatalogue.js"
 import { insertPendingOrders } from "../test/support/PendingOrders.js"
 import { databaseKind, scratchDatabaseUrl } from "./ScratchDatabase.js"
@@ -20,7 +21,7 @@ const ORDERS = Number(process.env["BENCH_ORDERS"] ?? 100_000)
 
 const program = Effect.gen(function* () {
   const database = yield* Layer.build(pgClientLayer(yield* scratchDatabaseUrl))
-  const resolverContext = yield* Layer.build(PendingMappingResolver.Default.pipe(Layer.provide(Layer.succeedContext(database))))
+  const resolverContext = yield* Layer.build(PendingMappingResolver.Default.pipe(Layer.provide(RepositoriesLive), Layer.provide(Layer.succeedContext(database))))
 
   yield* Effect.gen(function* () {
     yield* runMigrations

@@ -2,7 +2,8 @@
  * Service configuration, read once with Effect `Config`. A bad value fails the start with a
  * ConfigError naming the variable (and a non-zero exit from the runtime).
  */
-import { Config, Duration, LogLevel, Option, Redacted } from "effect"
+import { Config, Duration, Effect, Layer, LogLevel, Option, Redacted } from "effect"
+import { DomainConfig } from "./domain/DomainConfig.js"
 
 export const Port = Config.integer("PORT").pipe(
   Config.withDefault(3000),
@@ -68,4 +69,13 @@ export const ServiceConfig = Config.all({
     message: "STARMILE_OPERATOR_TOKEN is required when DATABASE_URL is set (at least 16 characters)",
     validation: (config) => Option.isNone(config.databaseUrl) || Option.isSome(config.operatorToken)
   })
+)
+
+/** The domain's settings read from the STARMILE_* variables above (the service's; embedders use DomainConfig.layer). */
+export const DomainConfigFromEnv = Layer.effect(
+  DomainConfig,
+  Effect.map(
+    Config.all({ tokenTtlSeconds: TokenTtlSeconds, resolverInterval: ResolverInterval, resolverBatchSize: ResolverBatchSize }),
+    (settings) => DomainConfig.of(settings)
+  )
 )

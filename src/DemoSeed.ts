@@ -6,7 +6,6 @@
  * The credential's secret can only be shown once, so it is kept in the data directory for the
  * start-up banner of later runs (embedded, local-only mode).
  */
-import { SqlClient } from "@effect/sql"
 import { Effect } from "effect"
 import * as fs from "node:fs"
 import * as path from "node:path"
@@ -15,6 +14,9 @@ import { CatalogueService } from "./domain/CatalogueService.js"
 import { Credentials } from "./domain/Credentials.js"
 import { Orders } from "./domain/Orders.js"
 import { RegionMappings } from "./domain/RegionMappings.js"
+import { isEmptyWorkspace, underDemoSeedLock } from "./persistence/Workspace.js"
+
+export { isEmptyWorkspace } from "./persistence/Workspace.js"
 
 export interface DemoCredentials {
   readonly client_id: string
@@ -28,24 +30,15 @@ const demoFile = Effect.map(DataDir, (dir) => path.resolve(dir, "demo-credential
 export const readDemoCredentials = Effect.flatMap(demoFile, (file) =>
   Effect.sync(() => fs.existsSync(file) ? JSON.parse(fs.readFileSync(file, "utf8")) as DemoCredentials : undefined))
 
-/** True when the catalogue has no warehouse yet (a database never set up). */
-export const isEmptyWorkspace = Effect.flatMap(SqlClient.SqlClient, (sql) =>
-  sql`select count(*) as n from warehouses`.pipe(Effect.map((rows) => Number(rows[0]?.["n"] ?? 0) === 0), Effect.orDie))
-
-/** Arbitrary constant key for pg_advisory_xact_lock: "starmile demo seed". */
-const DEMO_SEED_LOCK_KEY = 741_852_964
-
 /**
  * Seeds the demo workspace into a database that has none: one transaction under an advisory
  * lock, so a failure leaves nothing half-seeded and two instances starting at once seed once.
  * The credentials file is written after the commit. Returns the credentials when it seeded.
  */
 export const seedDemoIfEmpty = Effect.gen(function* () {
-  const sql = yield* SqlClient.SqlClient
-  const seeded = yield* sql.withTransaction(Effect.gen(function* () {
-    yield* sql`select pg_advisory_xact_lock(${DEMO_SEED_LOCK_KEY})`
-    return (yield* isEmptyWorkspace) ? yield* seedWorkspace : undefined
-  })).pipe(Effect.orDie)
+  const seeded = yield* underDemoSeedLock(
+    Effect.flatMap(isEmptyWorkspace, (empty) => empty ? seedWorkspace : Effect.succeed(undefined))
+  ).pipe(Effect.orDie)
   if (seeded === undefined) return undefined
   const file = yield* demoFile
   yield* Effect.sync(() => {

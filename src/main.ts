@@ -6,7 +6,7 @@
 import { NodeHttpServer, NodeRuntime } from "@effect/platform-node"
 import { Effect, Layer, Logger, Redacted } from "effect"
 import { createServer } from "node:http"
-import { AppLogLevel, Port, ServiceConfig } from "./AppConfig.js"
+import { AppLogLevel, DomainConfigFromEnv, Port, ServiceConfig } from "./AppConfig.js"
 import { demoBanner } from "./Banner.js"
 import { readDemoCredentials, seedDemoIfEmpty } from "./DemoSeed.js"
 import { HttpLive } from "./http/Server.js"
@@ -34,7 +34,7 @@ const ServerLive = Layer.unwrapEffect(
 )
 
 const AppLive = Layer.mergeAll(HttpLive.pipe(Layer.provide(ServerLive)), JobsLive, DemoLive).pipe(
-  Layer.provide(DomainLive),
+  Layer.provide(DomainLive.pipe(Layer.provide(DomainConfigFromEnv))),
   Layer.provide(OperatorTokenLive),
   Layer.provideMerge(DatabaseLive)
 )

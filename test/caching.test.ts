@@ -8,6 +8,7 @@ import { expect, layer } from "@effect/vitest"
 import { Context, Effect, Either, Layer, Redacted, Schema } from "effect"
 import { Credentials } from "../src/domain/Credentials.js"
 import { CreateOrderRequest } from "../src/domain/Order.js"
+import { PartnerId, WarehouseId } from "../src/domain/Ids.js"
 import { Orders } from "../src/domain/Orders.js"
 import { DomainLive } from "../src/index.js"
 import { CacheInvalidation } from "../src/persistence/CacheInvalidation.js"
@@ -32,7 +33,11 @@ const secondInstance = Effect.gen(function* () {
   return context
 }).pipe(Effect.orDie)
 
-const actorOf = (ws: Workspace) => ({ partnerId: ws.partner.id, warehouseId: ws.warehouse.id, warehouseCountry: ws.warehouse.country })
+const actorOf = (ws: Workspace) => ({
+  partnerId: PartnerId.make(ws.partner.id),
+  warehouseId: WarehouseId.make(ws.warehouse.id),
+  warehouseCountry: ws.warehouse.country
+})
 const decodeOrder = Schema.decodeUnknownSync(CreateOrderRequest)
 
 layer(TestAppLive, { timeout: 120_000 })("caches across instances", (it) => {

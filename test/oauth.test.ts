@@ -1,7 +1,9 @@
 import { describe, expect, it } from "@effect/vitest"
 import { SqlClient } from "@effect/sql"
 import { ConfigProvider, Context, Effect, Layer } from "effect"
+import { DomainConfigFromEnv } from "../src/AppConfig.js"
 import { Credentials } from "../src/domain/Credentials.js"
+import { RepositoriesLive } from "../src/persistence/Repositories.js"
 import { created, setupWorkspace, tokenFor } from "./support/Fixtures.js"
 import { call, TestAppLive } from "./support/TestApp.js"
 
@@ -157,6 +159,8 @@ describe("POST /api/v1/oauth/token", () => {
         const credentials = Context.get(
           yield* Layer.build(
             Credentials.Default.pipe(
+              Layer.provide(RepositoriesLive),
+              Layer.provide(DomainConfigFromEnv),
               Layer.provide(Layer.setConfigProvider(ConfigProvider.fromMap(new Map([["STARMILE_TOKEN_TTL_SECONDS", "120"]]))))
             )
           ),

@@ -10,7 +10,8 @@ import {
   CreateOrderRequest,
   type OrderActor,
   Orders,
-  ParcelPatch
+  ParcelPatch,
+  PartnerId
 } from "../src/index.js"
 import { TestDomainLive } from "./support/TestApp.js"
 
@@ -85,7 +86,7 @@ describe("Orders embedded without HTTP", () => {
         expect(again._tag).toBe("DuplicateReference")
         const missing = yield* Effect.flip(orders.get(actor, "NOPE"))
         expect(missing._tag).toBe("NotFound")
-        const otherPartner = yield* Effect.exit(orders.get({ ...actor, partnerId: actor.partnerId + 1000 }, "EMB-DUP"))
+        const otherPartner = yield* Effect.exit(orders.get({ ...actor, partnerId: PartnerId.make(actor.partnerId + 1000) }, "EMB-DUP"))
         expect(Exit.isFailure(otherPartner)).toBe(true)
         yield* orders.cancel(actor, "EMB-DUP", null)
         const patch = yield* Schema.decodeUnknown(ParcelPatch)({ package_type: "liquid" })

@@ -6,15 +6,17 @@ import { SqlClient } from "@effect/sql"
 import { ConfigProvider, Context, Effect, Fiber, Layer, Logger, Redacted } from "effect"
 import { JobRegistry } from "../src/jobs/Jobs.js"
 import { JobsLive } from "../src/jobs/JobsLive.js"
-import { PendingMappingResolver } from "../src/jobs/PendingMappingResolver.js"
+import { PendingMappingResolver } from "../src/domain/PendingMappingResolver.js"
 import { pgClientLayer } from "../src/persistence/Database.js"
 import { runMigrations } from "../src/persistence/Migrations.js"
+import { RepositoriesLive } from "../src/persistence/Repositories.js"
+import { DomainConfigFromEnv } from "../src/AppConfig.js"
 import { mapKey, seedMinimalCatalogue } from "./support/MinimalCatalogue.js"
 import { insertPendingOrders } from "./support/PendingOrders.js"
 import { adminStatement, databaseUrlFor, scopedDatabase } from "./support/TestDatabase.js"
 
 const config = (entries: Record<string, string>) =>
-  Layer.setConfigProvider(ConfigProvider.fromMap(new Map(Object.entries(entries))))
+  DomainConfigFromEnv.pipe(Layer.provide(Layer.setConfigProvider(ConfigProvider.fromMap(new Map(Object.entries(entries))))))
 
 /** A fresh migrated database with a minimal catalogue (partner, warehouse, home service, region). */
 const seededDatabase = Effect.gen(function* () {
@@ -49,6 +51,7 @@ describe("pending-mapping resolver (embedded, no HTTP)", () => {
       const instance = () =>
         Layer.build(
           PendingMappingResolver.Default.pipe(
+            Layer.provide(RepositoriesLive),
             Layer.provide(pgClientLayer(db.url, { maxConnections: 3 })),
             Layer.provide(config({ STARMILE_RESOLVER_BATCH_SIZE: "250" }))
           )
@@ -76,6 +79,7 @@ describe("pending-mapping resolver (embedded, no HTTP)", () => {
       const resolver = Context.get(
         yield* Layer.build(
           PendingMappingResolver.Default.pipe(
+            Layer.provide(RepositoriesLive),
             Layer.provide(pgClientLayer(db.url, { maxConnections: 2 })),
             Layer.provide(config({ STARMILE_RESOLVER_BATCH_SIZE: "200" }))
           )
@@ -107,6 +111,7 @@ describe("pending-mapping resolver (embedded, no HTTP)", () => {
       yield* Layer.build(
         JobsLive.pipe(
           Layer.provide(JobRegistry.Default),
+          Layer.provide(RepositoriesLive),
           Layer.provide(pgClientLayer(db.url, { maxConnections: 2 })),
           Layer.provide(config({ STARMILE_RESOLVER_INTERVAL: "100 millis" }))
         )
@@ -141,6 +146,7 @@ describe("pending-mapping resolver (embedded, no HTTP)", () => {
       yield* Layer.build(
         JobsLive.pipe(
           Layer.provide(JobRegistry.Default),
+          Layer.provide(RepositoriesLive),
           Layer.provide(pgClientLayer(db.url, { maxConnections: 2 })),
           Layer.provide(config({ STARMILE_RESOLVER_INTERVAL: "200 millis" })),
           Layer.provide(capture)

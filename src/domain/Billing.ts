@@ -18,12 +18,14 @@
  * calls) as ONE statement, idempotent (`on conflict (parcel_id, rate_id) do nothing`).
  */
 import { Effect, Schema } from "effect"
-import { InvoicesRepo } from "../persistence/InvoicesRepo.js"
 import { Timestamp } from "./Catalogue.js"
 import { Id } from "./Primitives.js"
+import type { OrderId, ParcelId, PartnerId } from "./Ids.js"
+import { InvoicesRepo } from "./repositories/InvoicesRepo.js"
 
 // ---------------------------------------------------------------- wire shapes
 
+/** An invoice line as a partner sees it. */
 export const InvoiceLine = Schema.Struct({
   id: Id,
   order_id: Schema.String.annotations({ description: "Starmile order tracking" }),
@@ -43,6 +45,7 @@ export const OperatorInvoiceLine = Schema.Struct({ ...InvoiceLine.fields, partne
 })
 export type OperatorInvoiceLine = typeof OperatorInvoiceLine.Type
 
+/** A page of invoice lines, newest first. */
 export interface InvoicePage<A> {
   readonly lines: ReadonlyArray<A>
   /** id of the last line when more lines follow (newest first: next page has smaller ids). */
@@ -51,8 +54,8 @@ export interface InvoicePage<A> {
 
 // ---------------------------------------------------------------- the service
 
+/** Raises due invoice lines (in the caller's transaction) and lists them. */
 export class Billing extends Effect.Service<Billing>()("starmile/Billing", {
-  dependencies: [InvoicesRepo.Default],
   effect: Effect.gen(function* () {
     const repo = yield* InvoicesRepo
 
@@ -66,22 +69,22 @@ export class Billing extends Effect.Service<Billing>()("starmile/Billing", {
        * Raises every invoice line these parcels are due and not yet billed. One statement,
        * in the caller's transaction; idempotent. Returns the number of lines raised.
        */
-      raiseDueForParcels: (parcelIds: ReadonlyArray<number>): Effect.Effect<number> =>
+      raiseDueForParcels: (parcelIds: ReadonlyArray<ParcelId>): Effect.Effect<number> =>
         parcelIds.length === 0 ? Effect.succeed(0) : repo.raiseDue({ parcelIds }),
 
       /** The same for every parcel of these orders (used when pending orders resolve). */
-      raiseDueForOrders: (orderIds: ReadonlyArray<number>): Effect.Effect<number> =>
+      raiseDueForOrders: (orderIds: ReadonlyArray<OrderId>): Effect.Effect<number> =>
         orderIds.length === 0 ? Effect.succeed(0) : repo.raiseDue({ orderIds }),
 
       /** A partner's lines, newest first. */
-      listForPartner: (partnerId: number, options: { readonly limit: number; readonly beforeId: number | undefined }) =>
+      listForPartner: (partnerId: PartnerId, options: { readonly limit: number; readonly beforeId: number | undefined }) =>
         Effect.map(
           repo.list({ partnerId, limit: options.limit + 1, beforeId: options.beforeId }),
           (rows): InvoicePage<InvoiceLine> => page(rows.map(({ partner_id: _, ...line }) => line), options.limit)
         ),
 
       /** Every partner's lines (or one partner's), newest first. */
-      listAll: (options: { readonly partnerId: number | undefined; readonly limit: number; readonly beforeId: number | undefined }) =>
+      listAll: (options: { readonly partnerId: PartnerId | undefined; readonly limit: number; readonly beforeId: number | undefined }) =>
         Effect.map(
           repo.list({ partnerId: options.partnerId, limit: options.limit + 1, beforeId: options.beforeId }),
           (rows): InvoicePage<OperatorInvoiceLine> => page(rows, options.limit)

@@ -4,8 +4,10 @@
  * need no database; rules that need stored state live in CatalogueService.
  */
 import { Either, Schema, Struct } from "effect"
+import { PartnerId, ServiceId, WarehouseId } from "./Ids.js"
 import { CountryCode, CurrencyCode, Id, Money, optionalField, PricingTier, RequiredText, StatusCode, Text } from "./Primitives.js"
 
+/** A timestamp on the wire: RFC 3339 text, a Date in the domain. */
 export const Timestamp = Schema.DateFromString.annotations({
   description: "RFC 3339 UTC timestamp",
   examples: [new Date("2026-01-01T00:00:00.000Z")]
@@ -13,13 +15,17 @@ export const Timestamp = Schema.DateFromString.annotations({
 
 // ---------------------------------------------------------------- service type and channel
 
+/** The four service types (CONTRACT §4). */
 export const SERVICE_TYPES = ["home_delivery", "pudo_delivery", "clearance", "cross_docking"] as const
+/** A service's type, which decides its destination variant. */
 export const ServiceType = Schema.Literal(...SERVICE_TYPES)
 export type ServiceType = typeof ServiceType.Type
 
+/** How a service delivers: home, PUDO point or locker. */
 export const Channel = Schema.Literal("home", "pudo", "locker")
 export type Channel = typeof Channel.Type
 
+/** The kind of a PUDO point. */
 export const PudoKind = Schema.Literal("pudo", "locker")
 export type PudoKind = typeof PudoKind.Type
 
@@ -49,6 +55,7 @@ export const resolveChannel = (
 
 // ---------------------------------------------------------------- scopes
 
+/** Every partner scope. */
 export const SCOPES = [
   "orders:create",
   "orders:read",
@@ -58,13 +65,15 @@ export const SCOPES = [
   "statuses:read",
   "invoices:read"
 ] as const
+/** A partner token's scope. */
 export const Scope = Schema.Literal(...SCOPES)
 export type Scope = typeof Scope.Type
 
 // ---------------------------------------------------------------- stored entities (wire shapes)
 
+/** A Starmile warehouse (hub); its country suffixes the trackings issued there. */
 export const Warehouse = Schema.Struct({
-  id: Id,
+  id: WarehouseId,
   code: Schema.String,
   name: Schema.String,
   country: Schema.String,
@@ -72,13 +81,15 @@ export const Warehouse = Schema.Struct({
 }).annotations({ identifier: "Warehouse" })
 export type Warehouse = typeof Warehouse.Type
 
+/** A partner (merchant, marketplace). */
 export const Partner = Schema.Struct({
-  id: Id,
+  id: PartnerId,
   name: Schema.String,
   created_at: Timestamp
 }).annotations({ identifier: "Partner" })
 export type Partner = typeof Partner.Type
 
+/** A parcel flow: the ordered steps a parcel moves through. */
 export const Flow = Schema.Struct({
   id: Id,
   name: Schema.String,
@@ -87,6 +98,7 @@ export const Flow = Schema.Struct({
 }).annotations({ identifier: "Flow" })
 export type Flow = typeof Flow.Type
 
+/** A Starmile region with its pricing tier. */
 export const Region = Schema.Struct({
   id: Id,
   name: Schema.String,
@@ -97,6 +109,7 @@ export const Region = Schema.Struct({
 }).annotations({ identifier: "Region" })
 export type Region = typeof Region.Type
 
+/** A PUDO point or locker. */
 export const PudoPoint = Schema.Struct({
   id: Id,
   name: Schema.String,
@@ -108,8 +121,9 @@ export const PudoPoint = Schema.Struct({
 }).annotations({ identifier: "PudoPoint" })
 export type PudoPoint = typeof PudoPoint.Type
 
+/** A service: type, channel, countries, flow. */
 export const Service = Schema.Struct({
-  id: Id,
+  id: ServiceId,
   name: Schema.String,
   type: ServiceType,
   channel: Schema.NullOr(Channel),
@@ -121,18 +135,20 @@ export const Service = Schema.Struct({
 }).annotations({ identifier: "Service" })
 export type Service = typeof Service.Type
 
+/** A service published for a partner in a warehouse. */
 export const Publication = Schema.Struct({
-  service_id: Id,
-  partner_id: Id,
-  warehouse_id: Id,
+  service_id: ServiceId,
+  partner_id: PartnerId,
+  warehouse_id: WarehouseId,
   created_at: Timestamp
 }).annotations({ identifier: "Publication" })
 export type Publication = typeof Publication.Type
 
+/** A rate of a service (default or partner-specific, any tier or one tier). */
 export const Rate = Schema.Struct({
   id: Id,
-  service_id: Id,
-  partner_id: Schema.NullOr(Id),
+  service_id: ServiceId,
+  partner_id: Schema.NullOr(PartnerId),
   pricing_tier: Schema.NullOr(Schema.String),
   currency: Schema.String,
   amount: Schema.Number,
@@ -142,8 +158,9 @@ export const Rate = Schema.Struct({
 }).annotations({ identifier: "Rate" })
 export type Rate = typeof Rate.Type
 
+/** A partner's (parent_region, region) key mapped to a Starmile region. */
 export const RegionMapping = Schema.Struct({
-  partner_id: Id,
+  partner_id: PartnerId,
   parent_region: Schema.String,
   region: Schema.String,
   region_id: Id,
@@ -174,28 +191,33 @@ export type PartnerService = typeof PartnerService.Type
 /** Inputs report every failing field at once, not just the first. */
 export const ReportAllErrors = { errors: "all" } as const
 
+/** Operator input: a warehouse. */
 export const NewWarehouse = Schema.Struct({
   code: RequiredText(32).pipe(Schema.pattern(/^[A-Za-z0-9_-]+$/, { message: () => "must use letters, digits, _ or -" })),
   name: RequiredText(255),
   country: CountryCode
 }).annotations({ identifier: "NewWarehouse", parseOptions: ReportAllErrors })
 
+/** Operator input: a partner. */
 export const NewPartner = Schema.Struct({ name: RequiredText(255) }).annotations({ identifier: "NewPartner", parseOptions: ReportAllErrors })
 
+/** Operator input: a client credential for a partner in a warehouse. */
 export const NewCredential = Schema.Struct({
-  warehouse_id: Id,
+  warehouse_id: WarehouseId,
   scopes: optionalField(Schema.Array(Scope).pipe(Schema.minItems(1, { message: () => "must name at least one scope" })))
 }).annotations({ identifier: "NewCredential", parseOptions: ReportAllErrors })
 
+/** A new client credential, with its secret (shown once). */
 export const IssuedCredential = Schema.Struct({
   client_id: Schema.String,
   client_secret: Schema.String,
-  partner_id: Id,
-  warehouse_id: Id,
+  partner_id: PartnerId,
+  warehouse_id: WarehouseId,
   scopes: Schema.Array(Scope),
   created_at: Timestamp
 }).annotations({ identifier: "IssuedCredential", description: "The secret is shown only here, once." })
 
+/** A flow's steps: 2–50 distinct snake_case codes, never "cancelled". */
 export const FlowSteps = Schema.Array(StatusCode).pipe(
   Schema.minItems(2, { message: () => "must have at least 2 steps" }),
   Schema.maxItems(50, { message: () => "must have at most 50 steps" }),
@@ -203,8 +225,10 @@ export const FlowSteps = Schema.Array(StatusCode).pipe(
   Schema.filter((steps) => !steps.includes("cancelled") || "must not contain \"cancelled\" (reserved for cancellations)")
 )
 
+/** Operator input: a flow. */
 export const NewFlow = Schema.Struct({ name: RequiredText(255), steps: FlowSteps }).annotations({ identifier: "NewFlow", parseOptions: ReportAllErrors })
 
+/** Operator input: a region. */
 export const NewRegion = Schema.Struct({
   name: RequiredText(255),
   country: CountryCode,
@@ -212,6 +236,7 @@ export const NewRegion = Schema.Struct({
   pricing_tier: PricingTier
 }).annotations({ identifier: "NewRegion", parseOptions: ReportAllErrors })
 
+/** Operator input: a PUDO point or locker. */
 export const NewPudoPoint = Schema.Struct({
   name: RequiredText(255),
   kind: PudoKind,
@@ -220,8 +245,10 @@ export const NewPudoPoint = Schema.Struct({
   active: optionalField(Schema.Boolean)
 }).annotations({ identifier: "NewPudoPoint", parseOptions: ReportAllErrors })
 
+/** Operator input: (de)activating a PUDO point. */
 export const PudoPointPatch = Schema.Struct({ active: Schema.Boolean }).annotations({ identifier: "PudoPointPatch", parseOptions: ReportAllErrors })
 
+/** Operator input: a service. */
 export const NewService = Schema.Struct({
   name: RequiredText(255),
   type: ServiceType,
@@ -232,13 +259,15 @@ export const NewService = Schema.Struct({
   consolidation_enabled: optionalField(Schema.Boolean)
 }).annotations({ identifier: "NewService", parseOptions: ReportAllErrors })
 
-export const PublicationTarget = Schema.Struct({ partner_id: Id, warehouse_id: Id }).annotations({
+/** Operator input: whom a service is published for. */
+export const PublicationTarget = Schema.Struct({ partner_id: PartnerId, warehouse_id: WarehouseId }).annotations({
   identifier: "PublicationTarget"
 })
 
+/** Operator input: a rate. */
 export const NewRate = Schema.Struct({
-  service_id: Id,
-  partner_id: optionalField(Schema.NullOr(Id)),
+  service_id: ServiceId,
+  partner_id: optionalField(Schema.NullOr(PartnerId)),
   pricing_tier: optionalField(Schema.NullOr(PricingTier)),
   currency: CurrencyCode,
   amount: Money(0, 1_000_000_000),
@@ -246,6 +275,7 @@ export const NewRate = Schema.Struct({
   bill_on_status: StatusCode
 }).annotations({ identifier: "NewRate", parseOptions: ReportAllErrors })
 
+/** Operator input: a region mapping. */
 export const NewRegionMapping = Schema.Struct({
   parent_region: RequiredText(255),
   region: RequiredText(255),

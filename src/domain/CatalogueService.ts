@@ -5,8 +5,8 @@
  */
 import { HttpApiSchema } from "@effect/platform"
 import { Effect, Either, Schema } from "effect"
-import { CatalogueRepo } from "../persistence/CatalogueRepo.js"
 import { NotFound, ValidationFailed } from "./Errors.js"
+import type { PartnerId, ServiceId, WarehouseId } from "./Ids.js"
 import {
   type NewFlow,
   type NewPartner,
@@ -18,6 +18,7 @@ import {
   type PublicationTarget,
   resolveChannel
 } from "./Catalogue.js"
+import { CatalogueRepo } from "./repositories/CatalogueRepo.js"
 
 /** 409: a second rate for the same service, partner (or default) and tier (or any). */
 export class RateAlreadyExists extends Schema.TaggedError<RateAlreadyExists>()(
@@ -35,22 +36,22 @@ export class WarehouseCodeTaken extends Schema.TaggedError<WarehouseCodeTaken>()
 
 const orNull = <A>(value: A | null | undefined): A | null => value ?? null
 
+/** Operator catalogue set-up with the rules that need stored state. */
 export class CatalogueService extends Effect.Service<CatalogueService>()("starmile/CatalogueService", {
-  dependencies: [CatalogueRepo.Default],
   effect: Effect.gen(function* () {
     const repo = yield* CatalogueRepo
 
-    const requirePartner = (id: number, field?: string) =>
+    const requirePartner = (id: PartnerId, field?: string) =>
       Effect.flatMap(repo.findPartner(id), (p) =>
         p !== undefined
           ? Effect.succeed(p)
           : Effect.fail(field === undefined ? NotFound.of("Partner", id) : ValidationFailed.at(field, `partner ${id} does not exist`)))
 
-    const requireWarehouse = (id: number, field: string) =>
+    const requireWarehouse = (id: WarehouseId, field: string) =>
       Effect.flatMap(repo.findWarehouse(id), (w) =>
         w !== undefined ? Effect.succeed(w) : Effect.fail(ValidationFailed.at(field, `warehouse ${id} does not exist`)))
 
-    const requireService = (id: number, field?: string) =>
+    const requireService = (id: ServiceId, field?: string) =>
       Effect.flatMap(repo.findService(id), (s) =>
         s !== undefined
           ? Effect.succeed(s)
@@ -108,7 +109,7 @@ export class CatalogueService extends Effect.Service<CatalogueService>()("starmi
           })
         }),
 
-      publish: (serviceId: number, target: typeof PublicationTarget.Type) =>
+      publish: (serviceId: ServiceId, target: typeof PublicationTarget.Type) =>
         Effect.gen(function* () {
           yield* requireService(serviceId)
           yield* requirePartner(target.partner_id, "partner_id")
@@ -116,7 +117,7 @@ export class CatalogueService extends Effect.Service<CatalogueService>()("starmi
           return yield* repo.publish({ service_id: serviceId, ...target })
         }),
 
-      unpublish: (serviceId: number, target: typeof PublicationTarget.Type) =>
+      unpublish: (serviceId: ServiceId, target: typeof PublicationTarget.Type) =>
         Effect.flatMap(repo.unpublish({ service_id: serviceId, ...target }), (removed) =>
           removed
             ? Effect.void

@@ -3,8 +3,6 @@
  * it for a bearer token (client credentials grant), and resolve a bearer token to a principal.
  */
 import { Effect, Option, Redacted } from "effect"
-import { TokenTtlSeconds } from "../AppConfig.js"
-import { CredentialsRepo } from "../persistence/CredentialsRepo.js"
 import { SCOPES, type Scope } from "./Catalogue.js"
 import { CatalogueService } from "./CatalogueService.js"
 import {
@@ -18,7 +16,10 @@ import {
   UnsupportedGrantType
 } from "./Auth.js"
 import { NotFound, Unauthenticated } from "./Errors.js"
+import type { PartnerId, WarehouseId } from "./Ids.js"
 import { isStorableText } from "./Primitives.js"
+import { CredentialsRepo } from "./repositories/CredentialsRepo.js"
+import { DomainConfig } from "./DomainConfig.js"
 
 /** The raw token request: JSON or form fields, not yet validated (RFC 6749 errors, not 422). */
 export interface TokenRequest {
@@ -28,6 +29,7 @@ export interface TokenRequest {
   readonly scope?: unknown
 }
 
+/** An access token response (RFC 6749 §5.1). */
 export interface IssuedToken {
   readonly access_token: string
   readonly token_type: "Bearer"
@@ -37,12 +39,13 @@ export interface IssuedToken {
 
 const isScope = (s: string): s is Scope => (SCOPES as ReadonlyArray<string>).includes(s)
 
+/** Client credentials and bearer tokens: issue, revoke, exchange, authenticate. */
 export class Credentials extends Effect.Service<Credentials>()("starmile/Credentials", {
-  dependencies: [CredentialsRepo.Default, CatalogueService.Default],
+  dependencies: [CatalogueService.Default],
   effect: Effect.gen(function* () {
     const repo = yield* CredentialsRepo
     const catalogue = yield* CatalogueService
-    const ttlSeconds = yield* TokenTtlSeconds
+    const ttlSeconds = (yield* DomainConfig).tokenTtlSeconds
 
     const stringParam = (value: unknown, name: string) =>
       typeof value === "string" && value.length > 0 && value.length <= 1024 && isStorableText(value)
@@ -50,7 +53,7 @@ export class Credentials extends Effect.Service<Credentials>()("starmile/Credent
         : Effect.fail(new InvalidRequest({ message: `The "${name}" parameter is missing or invalid.` }))
 
     return {
-      create: (partnerId: number, input: { readonly warehouse_id: number; readonly scopes?: ReadonlyArray<Scope> | undefined }) =>
+      create: (partnerId: PartnerId, input: { readonly warehouse_id: WarehouseId; readonly scopes?: ReadonlyArray<Scope> | undefined }) =>
         Effect.gen(function* () {
           yield* catalogue.requirePartner(partnerId)
           yield* catalogue.requireWarehouse(input.warehouse_id, "warehouse_id")

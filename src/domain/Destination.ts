@@ -36,6 +36,7 @@ export const DestinationFields = Schema.Struct({
 export type DestinationFields = typeof DestinationFields.Type
 export type DestinationField = keyof DestinationFields
 
+/** Every destination field of the flat order body. */
 export const DESTINATION_FIELDS: ReadonlyArray<DestinationField> = [
   "parent_region",
   "region",
@@ -139,6 +140,7 @@ export class CrossDocking extends Schema.TaggedClass<CrossDocking>()("CrossDocki
   }
 }
 
+/** Where an order goes: one variant per service type. */
 export const Destination = Schema.Union(HomeDelivery, PudoDelivery, Clearance, CrossDocking)
 export type Destination = typeof Destination.Type
 
@@ -173,6 +175,7 @@ export const destinationFor = (
 
 // ---------------------------------------------------------------- region status
 
+/** Whether a home delivery's region key is mapped yet (not_applicable for other types). */
 export const RegionStatus = Schema.Literal("mapped", "pending_mapping", "not_applicable")
 export type RegionStatus = typeof RegionStatus.Type
 
@@ -231,9 +234,7 @@ export const destinationColumns = (
   }
 }
 
-export const regionStatusOf = (destination: Destination, mapped: boolean): RegionStatus =>
-  destination._tag !== "HomeDelivery" ? "not_applicable" : mapped ? "mapped" : "pending_mapping"
-
+/** A home-delivery destination as read back. */
 export const HomeDeliveryView = Schema.Struct({
   type: Schema.Literal("home_delivery"),
   parent_region: Schema.String,
@@ -246,19 +247,24 @@ export const HomeDeliveryView = Schema.Struct({
   notes: Schema.NullOr(Schema.String)
 }).annotations({ identifier: "HomeDeliveryDestination" })
 
+/** A PUDO destination as read back. */
 export const PudoDeliveryView = Schema.Struct({ type: Schema.Literal("pudo_delivery"), pudo_id: Id }).annotations({
   identifier: "PudoDeliveryDestination"
 })
+/** A clearance destination as read back. */
 export const ClearanceView = Schema.Struct({ type: Schema.Literal("clearance") }).annotations({
   identifier: "ClearanceDestination"
 })
+/** A cross-docking destination as read back. */
 export const CrossDockingView = Schema.Struct({ type: Schema.Literal("cross_docking") }).annotations({
   identifier: "CrossDockingDestination"
 })
 
+/** An order's destination as read back, tagged by `type`. */
 export const DestinationView = Schema.Union(HomeDeliveryView, PudoDeliveryView, ClearanceView, CrossDockingView)
 export type DestinationView = typeof DestinationView.Type
 
+/** The destination view of an order row. */
 export const destinationView = (row: DestinationColumns): DestinationView => {
   switch (row.destination_type) {
     case "home_delivery":

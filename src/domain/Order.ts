@@ -9,12 +9,12 @@ import { ReportAllErrors, Timestamp } from "./Catalogue.js"
 import { DestinationFields, DestinationView, RegionStatus } from "./Destination.js"
 import { isValidTracking, ORDER_PREFIX, PARCEL_PREFIX } from "./Tracking.js"
 import { FieldErrors } from "./Errors.js"
+import { ServiceId } from "./Ids.js"
 import { CURRENCY_CODES } from "./IsoCodes.js"
 import {
   BoundedArray,
   CurrencyCode,
   Email,
-  Id,
   IntBetween,
   isStorableText,
   Money,
@@ -72,6 +72,7 @@ export const Measure = IntBetween(0, MAX_MEASURE)
 const Currency = CurrencyCode.annotations({ arbitrary: () => (fc) => fc.constantFrom(...CURRENCY_CODES) })
 
 export const PACKAGE_TYPES = ["fragile", "breakable", "liquid"] as const
+/** How a parcel must be handled. */
 export const PackageType = Schema.Literal(...PACKAGE_TYPES).annotations({
   message: () => ({ message: `must be one of ${PACKAGE_TYPES.join(", ")}`, override: true })
 })
@@ -79,6 +80,7 @@ export type PackageType = typeof PackageType.Type
 
 // ---------------------------------------------------------------- requests
 
+/** A product of a parcel, as a partner sends it. */
 export const ProductInput = Schema.Struct({
   name: RequiredText(255).annotations({ description: "Product name (trimmed)" }),
   hs_code: optionalField(Text(32).annotations({ description: "Harmonised System code" })),
@@ -112,7 +114,7 @@ export type ParcelInput = typeof ParcelInput.Type
  * checked against the service's type afterwards (Destination.destinationFor).
  */
 export const CreateOrderRequest = Schema.Struct({
-  service_id: Id.annotations({ description: "A service published for you in this warehouse (GET /api/v1/services)" }),
+  service_id: ServiceId.annotations({ description: "A service published for you in this warehouse (GET /api/v1/services)" }),
   order_id: Reference(255).annotations({ description: "Your order reference, unique per partner" }),
   gov_id: optionalField(Text(255).annotations({ description: "Recipient government id (customs)" })),
   customer_name: optionalField(Text(255)),
@@ -147,6 +149,7 @@ const CancelFields = Schema.Struct({
   reason: optionalField(Text(1000).annotations({ description: "Free text, at most 1000 characters" }))
 }).annotations({ parseOptions: ReportAllErrors, message: () => "must be an object with an optional reason" })
 
+/** The cancel body: an optional reason (an empty body is allowed). */
 export const CancelRequest = Schema.transform(
   Schema.Union(Schema.Null, Schema.Object).annotations({
     identifier: "CancelOrder",
@@ -164,6 +167,7 @@ export type CancelRequest = typeof CancelRequest.Type
 
 // ---------------------------------------------------------------- views
 
+/** What a create answers: the order tracking, region status and parcel trackings. */
 export const CreatedOrder = Schema.Struct({
   order_id: Schema.String.annotations({ description: "The order's Starmile tracking number" }),
   region_status: RegionStatus,
@@ -176,6 +180,7 @@ export type CreatedOrder = typeof CreatedOrder.Type
 
 const Nullable = <S extends Schema.Schema.Any>(schema: S) => Schema.NullOr(schema)
 
+/** A product as read back. */
 export const ProductView = Schema.Struct({
   name: Schema.String,
   hs_code: Nullable(Schema.String),
@@ -186,6 +191,7 @@ export const ProductView = Schema.Struct({
 }).annotations({ identifier: "Product" })
 export type ProductView = typeof ProductView.Type
 
+/** The hub's DWS measurement of a parcel. */
 export const Measured = Schema.Struct({
   weight_grams: Nullable(Schema.Number),
   length_mm: Nullable(Schema.Number),
@@ -204,6 +210,7 @@ export interface Measurement {
 export const hasMeasurement = (m: Measurement): boolean =>
   m.weight_grams !== undefined || m.length_mm !== undefined || m.width_mm !== undefined || m.height_mm !== undefined
 
+/** A parcel as read back. */
 export const ParcelView = Schema.Struct({
   parcel_id: Schema.String.annotations({ description: "The parcel's Starmile tracking number" }),
   item_id: Nullable(Schema.String),
@@ -220,10 +227,11 @@ export const ParcelView = Schema.Struct({
 }).annotations({ identifier: "Parcel" })
 export type ParcelView = typeof ParcelView.Type
 
+/** An order as read back (CONTRACT §5). */
 export const OrderView = Schema.Struct({
   order_id: Schema.String.annotations({ description: "The order's Starmile tracking number" }),
   partner_order_id: Schema.String,
-  service_id: Id,
+  service_id: ServiceId,
   status: Schema.String.annotations({ description: "\"cancelled\", else the status of the least advanced parcel" }),
   region_status: RegionStatus,
   destination: DestinationView,
@@ -240,6 +248,7 @@ export const OrderView = Schema.Struct({
 }).annotations({ identifier: "Order" })
 export type OrderView = typeof OrderView.Type
 
+/** What a cancel answers. */
 export const CancelledOrder = Schema.Struct({
   order_id: Schema.String,
   status: Schema.Literal("cancelled"),

@@ -9,13 +9,6 @@
  * constraints decide duplicate references. Update and cancel lock the order row first.
  */
 import { Effect, Either } from "effect"
-import {
-  type OrderRow,
-  OrdersRepo,
-  type ParcelChanges,
-  type ParcelRow,
-  type ProductRow
-} from "../persistence/OrdersRepo.js"
 import type { PartnerPrincipal } from "./Auth.js"
 import {
   destinationColumns,
@@ -42,14 +35,24 @@ import {
   repeatedReferences,
   ServiceUnavailableForPartner
 } from "./Order.js"
+import {
+  type OrderRow,
+  OrdersRepo,
+  type ParcelChanges,
+  type ParcelRow,
+  type ProductRow
+} from "./repositories/OrdersRepo.js"
 import { formatTracking, ORDER_PREFIX, PARCEL_PREFIX } from "./Tracking.js"
 
 /** Who acts: the partner, and the warehouse (and its country) the credential is bound to. */
 export type OrderActor = Pick<PartnerPrincipal, "partnerId" | "warehouseId" | "warehouseCountry">
 
+/** Orders per page when `limit` is omitted. */
 export const DEFAULT_PAGE_SIZE = 20
+/** The largest `limit`. */
 export const MAX_PAGE_SIZE = 100
 
+/** A page of orders, newest first. */
 export interface OrderPage {
   readonly orders: ReadonlyArray<OrderView>
   /** The id to continue before (newest first) when more orders follow; null on the last page. */
@@ -116,8 +119,8 @@ const lookupRef = (ref: string, what: string): Effect.Effect<string, NotFound> =
 
 // ---------------------------------------------------------------- the service
 
+/** Orders for a partner: create, get, list, update a parcel, cancel. */
 export class Orders extends Effect.Service<Orders>()("starmile/Orders", {
-  dependencies: [OrdersRepo.Default],
   effect: Effect.gen(function* () {
     const repo = yield* OrdersRepo
 

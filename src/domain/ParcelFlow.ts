@@ -14,39 +14,42 @@
  * measured value.
  */
 import { HttpApiSchema } from "@effect/platform"
-import { SqlClient } from "@effect/sql"
 import { Effect, Either, Schema } from "effect"
-import { type ParcelMatch, ParcelsRepo, type ParcelView } from "../persistence/ParcelsRepo.js"
-import { dieOnSqlError } from "../persistence/SqlErrors.js"
 import { Billing } from "./Billing.js"
 import { ReportAllErrors, Timestamp } from "./Catalogue.js"
 import { NotFound } from "./Errors.js"
 import { hasMeasurement, Measure, Measured } from "./Order.js"
 import { Id, isStorableText, optionalField } from "./Primitives.js"
+import { type ParcelMatch, ParcelsRepo, type ScannedParcelRow } from "./repositories/ParcelsRepo.js"
+import { Transaction } from "./repositories/Transaction.js"
 
 /** The status a cancellation sets; never a flow step (flows reject it). */
 export const CANCELLED = "cancelled"
 
 // ---------------------------------------------------------------- errors (all 409)
 
+/** 409: the parcel is cancelled and can no longer move. */
 export class ParcelCancelled extends Schema.TaggedError<ParcelCancelled>()(
   "ParcelCancelled",
   { message: Schema.String },
   HttpApiSchema.annotations({ status: 409, description: "The parcel is cancelled and can no longer move" })
 ) {}
 
+/** 409: the status is not a step of the parcel's flow. */
 export class StatusNotInFlow extends Schema.TaggedError<StatusNotInFlow>()(
   "StatusNotInFlow",
   { message: Schema.String },
   HttpApiSchema.annotations({ status: 409, description: "The status is not a step of the parcel's flow" })
 ) {}
 
+/** 409: the status is behind the parcel's current step. */
 export class BackwardMove extends Schema.TaggedError<BackwardMove>()(
   "BackwardMove",
   { message: Schema.String },
   HttpApiSchema.annotations({ status: 409, description: "The status is behind the parcel's current step" })
 ) {}
 
+/** 409: a merchant tracking used by parcels of several partners. */
 export class AmbiguousParcelCode extends Schema.TaggedError<AmbiguousParcelCode>()(
   "AmbiguousParcelCode",
   { message: Schema.String },
@@ -56,6 +59,7 @@ export class AmbiguousParcelCode extends Schema.TaggedError<AmbiguousParcelCode>
   })
 ) {}
 
+/** Why a move is refused. */
 export type MoveRejection = ParcelCancelled | StatusNotInFlow | BackwardMove
 
 // ---------------------------------------------------------------- the move rule
@@ -132,7 +136,7 @@ export const ScannedParcel = Schema.Struct({
 }).annotations({ identifier: "ScannedParcel" })
 export type ScannedParcel = typeof ScannedParcel.Type
 
-const toWire = (view: ParcelView, moved: { readonly previous: string } | undefined): ScannedParcel => ({
+const toWire = (view: ScannedParcelRow, moved: { readonly previous: string } | undefined): ScannedParcel => ({
   parcel_id: view.tracking,
   order_id: view.order_tracking,
   partner_id: view.partner_id,
@@ -157,10 +161,11 @@ const toWire = (view: ParcelView, moved: { readonly previous: string } | undefin
 
 // ---------------------------------------------------------------- the service
 
+/** Operator scans: moves a parcel along its flow, writes its event, bills what is due. */
 export class ParcelFlow extends Effect.Service<ParcelFlow>()("starmile/ParcelFlow", {
-  dependencies: [ParcelsRepo.Default, Billing.Default],
+  dependencies: [Billing.Default],
   effect: Effect.gen(function* () {
-    const sql = yield* SqlClient.SqlClient
+    const transaction = yield* Transaction
     const repo = yield* ParcelsRepo
     const billing = yield* Billing
 
@@ -183,7 +188,7 @@ export class ParcelFlow extends Effect.Service<ParcelFlow>()("starmile/ParcelFlo
     const scan = (code: string, input: ParcelScan) =>
       Effect.gen(function* () {
         const target = yield* resolve(code)
-        return yield* sql.withTransaction(Effect.gen(function* () {
+        return yield* transaction.run(Effect.gen(function* () {
           // lock order: the order row first (as cancel does), then re-read the parcel under it
           yield* repo.lockOrder(target.order_id)
           const parcel = yield* repo.readForMove(target.id, code)
@@ -216,7 +221,7 @@ export class ParcelFlow extends Effect.Service<ParcelFlow>()("starmile/ParcelFlo
           const view = yield* repo.view(parcel.id)
           return toWire(view, move._tag === "Advance" ? { previous: move.from } : undefined)
         }))
-      }).pipe(dieOnSqlError, Effect.withSpan("ParcelFlow.scan"))
+      }).pipe(Effect.withSpan("ParcelFlow.scan"))
 
     return { scan }
   })

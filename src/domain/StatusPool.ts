@@ -10,14 +10,16 @@
  * acknowledged ids are ignored.
  */
 import { Effect, Schema } from "effect"
-import { StatusPoolRepo } from "../persistence/StatusPoolRepo.js"
 import { ReportAllErrors, Timestamp } from "./Catalogue.js"
 import { Id } from "./Primitives.js"
+import type { PartnerId } from "./Ids.js"
+import { StatusPoolRepo } from "./repositories/StatusPoolRepo.js"
 
 export const POOL_DEFAULT_LIMIT = 100
 export const POOL_MAX_LIMIT = 1000
 export const ACK_MAX_IDS = 1000
 
+/** A status event of the partner's pool. */
 export const StatusEvent = Schema.Struct({
   id: Id,
   order_id: Schema.String.annotations({ description: "Starmile order tracking" }),
@@ -31,6 +33,7 @@ export const StatusEvent = Schema.Struct({
 }).annotations({ identifier: "StatusEvent" })
 export type StatusEvent = typeof StatusEvent.Type
 
+/** The acknowledge body: 1–1000 event ids. */
 export const AckRequest = Schema.Struct({
   ids: Schema.Array(Id).annotations({ message: () => "must be an array of event ids" }).pipe(
     Schema.minItems(1, { message: () => "must list at least one event id" }),
@@ -39,22 +42,24 @@ export const AckRequest = Schema.Struct({
 }).annotations({ identifier: "StatusPoolAck", parseOptions: ReportAllErrors })
 export type AckRequest = typeof AckRequest.Type
 
+/** What an acknowledge answers. */
 export const AckResult = Schema.Struct({
   acknowledged: Schema.Number.annotations({ description: "Events newly acknowledged by this call" })
 }).annotations({ identifier: "StatusPoolAckResult" })
 
+/** A page of the status pool, oldest first. */
 export interface PoolPage {
   readonly events: ReadonlyArray<StatusEvent>
   /** id of the last event when more unacknowledged events follow. */
   readonly nextAfterId: number | null
 }
 
+/** A partner's status pool: read unacknowledged events, acknowledge them. */
 export class StatusPool extends Effect.Service<StatusPool>()("starmile/StatusPool", {
-  dependencies: [StatusPoolRepo.Default],
   effect: Effect.gen(function* () {
     const repo = yield* StatusPoolRepo
     return {
-      read: (partnerId: number, options: { readonly limit: number; readonly afterId: number | undefined }) =>
+      read: (partnerId: PartnerId, options: { readonly limit: number; readonly afterId: number | undefined }) =>
         Effect.map(
           repo.listUnacknowledged({ partnerId, limit: options.limit + 1, afterId: options.afterId }),
           (rows): PoolPage =>
@@ -63,7 +68,7 @@ export class StatusPool extends Effect.Service<StatusPool>()("starmile/StatusPoo
               : { events: rows, nextAfterId: null }
         ),
 
-      acknowledge: (partnerId: number, ids: ReadonlyArray<number>) => repo.acknowledge(partnerId, [...new Set(ids)])
+      acknowledge: (partnerId: PartnerId, ids: ReadonlyArray<number>) => repo.acknowledge(partnerId, [...new Set(ids)])
     }
   })
 }) {}

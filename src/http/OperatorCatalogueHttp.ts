@@ -3,7 +3,8 @@ import { Effect } from "effect"
 import { CatalogueService } from "../domain/CatalogueService.js"
 import { Credentials } from "../domain/Credentials.js"
 import { StarmileApi } from "./Api.js"
-import { parseId } from "./Ids.js"
+import { WarehouseId } from "../domain/Ids.js"
+import { parseId, parsePartnerId, parseServiceId } from "./Ids.js"
 
 const data = <A>(value: A) => ({ data: value })
 
@@ -15,7 +16,7 @@ export const OperatorCatalogueHttpLive = HttpApiBuilder.group(StarmileApi, "oper
       .handle("createWarehouse", ({ payload }) => Effect.map(catalogue.createWarehouse(payload), data))
       .handle("createPartner", ({ payload }) => Effect.map(catalogue.createPartner(payload), data))
       .handle("createCredential", ({ path, payload }) =>
-        parseId(path.partner_id, "Partner").pipe(
+        parsePartnerId(path.partner_id).pipe(
           Effect.flatMap((partnerId) => credentials.create(partnerId, payload)),
           Effect.map(data)
         ))
@@ -30,12 +31,13 @@ export const OperatorCatalogueHttpLive = HttpApiBuilder.group(StarmileApi, "oper
         ))
       .handle("createService", ({ payload }) => Effect.map(catalogue.createService(payload), data))
       .handle("publishService", ({ path, payload }) =>
-        parseId(path.id, "Service").pipe(Effect.flatMap((id) => catalogue.publish(id, payload)), Effect.map(data)))
+        parseServiceId(path.id).pipe(Effect.flatMap((id) => catalogue.publish(id, payload)), Effect.map(data)))
       .handle("unpublishService", ({ path, payload }) =>
-        parseId(path.id, "Service").pipe(Effect.flatMap((id) => catalogue.unpublish(id, payload))))
+        parseServiceId(path.id).pipe(Effect.flatMap((id) => catalogue.unpublish(id, payload))))
       .handle("unpublishServiceAt", ({ path }) =>
-        Effect.all([parseId(path.id, "Service"), parseId(path.partner_id, "Partner"), parseId(path.warehouse_id, "Warehouse")]).pipe(
-          Effect.flatMap(([id, partner_id, warehouse_id]) => catalogue.unpublish(id, { partner_id, warehouse_id }))
+        Effect.all([parseServiceId(path.id), parsePartnerId(path.partner_id), parseId(path.warehouse_id, "Warehouse")]).pipe(
+          Effect.flatMap(([id, partner_id, warehouse_id]) =>
+            catalogue.unpublish(id, { partner_id, warehouse_id: WarehouseId.make(warehouse_id) }))
         ))
       .handle("createRate", ({ payload }) => Effect.map(catalogue.createRate(payload), data))
   }))

@@ -2,6 +2,7 @@ import { HttpApiBuilder } from "@effect/platform"
 import { Effect } from "effect"
 import { Billing } from "../domain/Billing.js"
 import { CatalogueService } from "../domain/CatalogueService.js"
+import { PartnerId } from "../domain/Ids.js"
 import { ParcelFlow } from "../domain/ParcelFlow.js"
 import { StarmileApi } from "./Api.js"
 import { INVOICES_DEFAULT_LIMIT } from "./InvoicesApi.js"
@@ -16,9 +17,10 @@ export const ParcelFlowHttpLive = HttpApiBuilder.group(StarmileApi, "parcelFlow"
       .handle("scan", ({ path, payload }) => Effect.map(flow.scan(path.code, payload), (parcel) => ({ data: parcel })))
       .handle("listInvoices", ({ urlParams }) =>
         Effect.gen(function* () {
-          if (urlParams.partner_id !== undefined) yield* catalogue.requirePartner(urlParams.partner_id)
+          const partnerId = urlParams.partner_id === undefined ? undefined : PartnerId.make(urlParams.partner_id)
+          if (partnerId !== undefined) yield* catalogue.requirePartner(partnerId)
           const page = yield* billing.listAll({
-            partnerId: urlParams.partner_id,
+            partnerId,
             limit: urlParams.limit ?? INVOICES_DEFAULT_LIMIT,
             beforeId: urlParams.cursor
           })

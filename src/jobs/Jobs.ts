@@ -4,24 +4,37 @@
  * reports the same thing.
  */
 import { HttpApiSchema } from "@effect/platform"
-import { SqlClient } from "@effect/sql"
 import { Duration, Effect, Exit, Schema } from "effect"
 import * as crypto from "node:crypto"
 import * as os from "node:os"
-import { ResolverInterval } from "../AppConfig.js"
-import { PendingMappingResolver } from "./PendingMappingResolver.js"
+import { DomainConfig } from "../domain/DomainConfig.js"
+import { PendingMappingResolver } from "../domain/PendingMappingResolver.js"
+import { JobRunsRepo, type JobTrigger } from "../domain/repositories/JobRunsRepo.js"
 
+export type { JobTrigger } from "../domain/repositories/JobRunsRepo.js"
+
+/** The name of the pending-mapping resolver job. */
 export const RESOLVE_PENDING_MAPPINGS = "resolve-pending-mappings"
 
-export type JobTrigger = "schedule" | "http" | "cli"
+/** The names of the registered jobs (known without a database). */
+export const JOB_NAMES: ReadonlyArray<string> = [RESOLVE_PENDING_MAPPINGS]
 
+/** The failure for a name that is not a registered job. */
+export const unknownJob = (name: string): UnknownJob =>
+  new UnknownJob({ message: `No job named "${name}". Jobs: ${JOB_NAMES.join(", ")}.` })
+
+/** A registered job. */
 export interface JobDefinition {
   readonly name: string
   readonly interval: Duration.Duration
-  /** Runs the job once; the number is what it resolved/processed. */
-  readonly run: Effect.Effect<number, unknown>
+  /**
+   * Runs the job once; the number is what it resolved/processed. It has no typed failure:
+   * database failures are defects (the scheduler logs and retries them).
+   */
+  readonly run: Effect.Effect<number>
 }
 
+/** What one run did. */
 export const JobRunResult = Schema.Struct({
   job: Schema.String,
   resolved: Schema.Number,
@@ -29,6 +42,7 @@ export const JobRunResult = Schema.Struct({
 }).annotations({ identifier: "JobRunResult" })
 export type JobRunResult = typeof JobRunResult.Type
 
+/** A job with its interval, last run and next scheduled run. */
 export const JobStatus = Schema.Struct({
   name: Schema.String,
   interval: Schema.String.annotations({ description: "Human-readable interval, e.g. \"30s\"" }),
@@ -52,74 +66,50 @@ export class UnknownJob extends Schema.TaggedError<UnknownJob>()(
   HttpApiSchema.annotations({ status: 404, description: "No job with this name" })
 ) {}
 
-interface LastRunRow {
-  readonly job: string
-  readonly started_at: Date
-  readonly finished_at: Date | null
-  readonly outcome: "succeeded" | "failed" | null
-  readonly trigger: string
-  readonly resolved: number | null
-  readonly error: string | null
-  readonly last_scheduled_at: Date | null
-}
-
+/** Every background job by name: run one now, read their status. */
 export class JobRegistry extends Effect.Service<JobRegistry>()("starmile/JobRegistry", {
   dependencies: [PendingMappingResolver.Default],
   effect: Effect.gen(function* () {
-    const sql = yield* SqlClient.SqlClient
+    const runs = yield* JobRunsRepo
     const resolver = yield* PendingMappingResolver
-    const resolverInterval = yield* ResolverInterval
+    const resolverInterval = (yield* DomainConfig).resolverInterval
     const instanceId = `${os.hostname()}:${process.pid}:${crypto.randomBytes(3).toString("hex")}`
 
     const jobs: ReadonlyArray<JobDefinition> = [
       { name: RESOLVE_PENDING_MAPPINGS, interval: resolverInterval, run: resolver.runOnce }
     ]
 
-    const find = (name: string) => {
+    const find = (name: string): Effect.Effect<JobDefinition, UnknownJob> => {
       const job = jobs.find((j) => j.name === name)
       return job === undefined
-        ? Effect.fail(new UnknownJob({ message: `No job named "${name}". Jobs: ${jobs.map((j) => j.name).join(", ")}.` }))
+        ? Effect.fail(unknownJob(name))
         : Effect.succeed(job)
     }
 
-    /** Records a start; runs older than a week are pruned in the same statement. */
-    const recordStart = (job: string, trigger: JobTrigger) =>
-      sql<{ id: number }>`
-        with pruned as (delete from job_runs where job = ${job} and started_at < now() - interval '7 days')
-        insert into job_runs (job, instance_id, trigger) values (${job}, ${instanceId}, ${trigger})
-        returning id`.pipe(Effect.map((rows) => rows[0]!.id))
-
-    const recordEnd = (id: number, exit: Exit.Exit<number, unknown>) =>
+    const recordEnd = (id: number, exit: Exit.Exit<number>) =>
       Exit.isSuccess(exit)
-        ? sql`update job_runs set finished_at = now(), outcome = 'succeeded', resolved = ${exit.value} where id = ${id}`
-        : sql`update job_runs set finished_at = now(), outcome = 'failed', error = ${
-          String(exit.cause).slice(0, 2000)
-        } where id = ${id}`
+        ? runs.recordSuccess(id, exit.value)
+        : runs.recordFailure(id, String(exit.cause).slice(0, 2000))
 
     /**
      * Runs a job now and records it. The run's failure is the caller's to handle (the
      * scheduler logs and retries; HTTP answers 503/500).
      */
-    const run = (name: string, trigger: JobTrigger) =>
+    const run = (name: string, trigger: JobTrigger): Effect.Effect<JobRunResult, UnknownJob> =>
       Effect.gen(function* () {
         const job = yield* find(name)
         const started = Date.now()
-        const runId = yield* recordStart(job.name, trigger)
+        const runId = yield* runs.recordStart(job.name, instanceId, trigger)
         const exit = yield* Effect.exit(job.run)
-        yield* recordEnd(runId, exit).pipe(Effect.ignoreLogged)
+        // a failure to record the end must not hide the run's own outcome
+        yield* recordEnd(runId, exit).pipe(Effect.catchAllCause((cause) => Effect.logWarning("could not record the job run's end", cause)))
         const resolved = yield* exit
         const result: JobRunResult = { job: job.name, resolved, duration_ms: Date.now() - started }
         return result
       }).pipe(Effect.annotateLogs({ job: name, trigger }))
 
-    const status = Effect.gen(function* () {
-      const rows = yield* sql<LastRunRow>`
-        select distinct on (job) job, started_at, finished_at, outcome, trigger, resolved, error,
-               (select started_at from job_runs s where s.job = r.job and s.trigger = 'schedule'
-                 order by id desc limit 1) as last_scheduled_at
-          from job_runs r
-         where job in ${sql.in(jobs.map((j) => j.name))}
-         order by job, id desc`
+    const status: Effect.Effect<ReadonlyArray<JobStatus>> = Effect.gen(function* () {
+      const rows = yield* runs.lastRuns(jobs.map((j) => j.name))
       return jobs.map((job): JobStatus => {
         const last = rows.find((r) => r.job === job.name)
         return {

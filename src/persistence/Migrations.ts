@@ -19,8 +19,12 @@ const migrate = Migrator.make({})({
 /** Arbitrary constant key for pg_advisory_xact_lock: "starmile migrations". */
 const MIGRATION_LOCK_KEY = 741_852_963
 
+/**
+ * Applies the migrations (the Migrator's table `effect_sql_migrations`), safe while other
+ * instances start; with the client's name transforms switched off. The applied migrations.
+ */
 export const runMigrations = Effect.gen(function* () {
-  const sql = yield* SqlClient.SqlClient
+  const sql = (yield* SqlClient.SqlClient).withoutTransforms()
   yield* sql.withTransaction(Effect.zipRight(
     sql`select pg_advisory_xact_lock(${MIGRATION_LOCK_KEY})`,
     // the same shape the Migrator creates for PostgreSQL
@@ -29,5 +33,5 @@ export const runMigrations = Effect.gen(function* () {
           created_at timestamp with time zone not null default now(),
           name text not null)`
   ))
-  return yield* migrate
+  return yield* Effect.provideService(migrate, SqlClient.SqlClient, sql)
 }).pipe(Effect.withSpan("runMigrations"))

@@ -4,146 +4,87 @@
  * JSON) in one query. Unique violations of the partner's references become DuplicateReference
  * naming the field path; every other database failure is a defect.
  */
-import { SqlClient } from "@effect/sql"
-import { Effect } from "effect"
-import type { ServiceType } from "../domain/Catalogue.js"
-import type { DestinationColumns, RegionStatus } from "../domain/Destination.js"
-import { DuplicateReference, type PackageType } from "../domain/Order.js"
+import { Effect, Layer, Schema } from "effect"
+import { ServiceType } from "../domain/Catalogue.js"
+import { RegionStatus } from "../domain/Destination.js"
+import { DuplicateReference, Measured, PackageType, ProductView } from "../domain/Order.js"
+import {
+  type InsertOutcome,
+  type NewOrderRow,
+  OrdersRepo,
+  type ParcelChanges,
+  type ProductRow,
+  type PublishedService
+} from "../domain/repositories/OrdersRepo.js"
+import { OrderId, ParcelId, ServiceId } from "../domain/Ids.js"
+import { decodeAll, decodeFirst, decodeSingle, Int8Id, NullableInt8, RepositorySql, Timestamptz } from "./Rows.js"
 import { CacheInvalidation, CATALOGUE_TOPIC, makeLiveCache } from "./CacheInvalidation.js"
 import { makeSerialBlock, ORDER_SERIAL_BLOCK, PARCEL_SERIAL_BLOCK } from "./SerialBlocks.js"
-import { dieOnSqlError, mapConstraintErrors, type PgErrorInfo, UNIQUE_VIOLATION } from "./SqlErrors.js"
+import { dieOnSqlError, mapConstraintErrors, type PgErrorInfo, UNIQUE_VIOLATION, withTransaction } from "./SqlErrors.js"
 
-/** A service as order creation needs it, only when published for the partner in the warehouse. */
-export interface PublishedService {
-  readonly id: number
-  readonly type: ServiceType
-  readonly channel: string | null
-  readonly destination_country: string
-  readonly consolidation_enabled: boolean
-  readonly first_step: string
-}
+const NullableString = Schema.NullOr(Schema.String)
+const NullableNumber = Schema.NullOr(Schema.Number)
 
-export interface PudoPointRow {
-  readonly id: number
-  readonly kind: string
-  readonly country: string
-  readonly active: boolean
-}
+// parcels are built as JSON (numbers are JSON numbers whatever the client's int8 parser)
+const ParcelRowSchema = Schema.Struct({
+  parcel_id: Schema.String,
+  item_id: NullableString,
+  merchant_tracking: Schema.String,
+  status: Schema.String,
+  step_index: Schema.Number,
+  package_type: Schema.NullOr(PackageType),
+  weight_grams: NullableNumber,
+  length_mm: NullableNumber,
+  width_mm: NullableNumber,
+  height_mm: NullableNumber,
+  measured: Schema.NullOr(Measured),
+  products: Schema.Array(ProductView)
+})
 
-/**
- * What the one create statement decided: created (with the region status the database chose
- * from the partner's mappings at that moment), or refused because the service is no longer
- * published or the PUDO point does not fit (with the point as it is now, to say why).
- */
-export type InsertOutcome =
-  | { readonly _tag: "Created"; readonly orderId: number; readonly regionStatus: RegionStatus }
-  | { readonly _tag: "Unpublished" }
-  | { readonly _tag: "PudoRefused"; readonly pudo: PudoPointRow | undefined }
+const OrderRowSchema = Schema.Struct({
+  id: Int8Id(OrderId),
+  tracking: Schema.String,
+  partner_order_id: Schema.String,
+  service_id: Int8Id(ServiceId),
+  region_status: RegionStatus,
+  destination_type: ServiceType,
+  parent_region: NullableString,
+  region: NullableString,
+  region_id: NullableInt8,
+  pricing_tier: NullableString,
+  pudo_id: NullableInt8,
+  address_first: NullableString,
+  address_second: NullableString,
+  zip: NullableString,
+  notes: NullableString,
+  gov_id: NullableString,
+  customer_name: NullableString,
+  customer_phone: NullableString,
+  customer_email: NullableString,
+  shipping_cost: NullableNumber,
+  consolidation_required: Schema.Boolean,
+  created_at: Timestamptz,
+  cancelled_at: Schema.NullOr(Timestamptz),
+  cancel_reason: NullableString,
+  parcels: Schema.Array(ParcelRowSchema)
+})
 
-export interface ProductRow {
-  readonly name: string
-  readonly hs_code: string | null
-  readonly declared_value: number | null
-  readonly currency: string | null
-  readonly quantity: number
-  readonly weight_grams: number | null
-}
+const LockedOrderRow = Schema.Struct({
+  id: Int8Id(OrderId),
+  tracking: Schema.String,
+  cancelled_at: Schema.NullOr(Timestamptz),
+  cancel_reason: NullableString
+})
 
-export interface NewParcelRow {
-  readonly position: number
-  readonly tracking: string
-  readonly item_id: string | null
-  readonly merchant_tracking: string
-  readonly package_type: PackageType | null
-  readonly weight_grams: number | null
-  readonly length_mm: number | null
-  readonly width_mm: number | null
-  readonly height_mm: number | null
-  readonly products: ReadonlyArray<ProductRow>
-}
+const ParcelStateRowSchema = Schema.Struct({
+  id: Int8Id(ParcelId),
+  tracking: Schema.String,
+  item_id: NullableString,
+  status: Schema.String,
+  step_index: Schema.Number
+})
 
-/** The recipient and commercial columns an order is created with and read back. */
-export interface OrderDetailColumns {
-  readonly gov_id: string | null
-  readonly customer_name: string | null
-  readonly customer_phone: string | null
-  readonly customer_email: string | null
-  readonly shipping_cost: number | null
-  readonly consolidation_required: boolean
-}
-
-/**
- * A new order. `region_id`/`pricing_tier` and the region status are not given: the statement
- * reads the partner's mapping of (`parent_region`, `region`) when it writes (home delivery).
- */
-export interface NewOrderRow extends Omit<DestinationColumns, "region_id" | "pricing_tier">, OrderDetailColumns {
-  readonly tracking: string
-  readonly partner_id: number
-  readonly warehouse_id: number
-  readonly service: PublishedService
-  readonly partner_order_id: string
-  readonly parcels: ReadonlyArray<NewParcelRow>
-}
-
-/** A parcel as stored, in the shape of the parcel view plus its flow position. */
-export interface ParcelRow {
-  readonly parcel_id: string
-  readonly item_id: string | null
-  readonly merchant_tracking: string
-  readonly status: string
-  readonly step_index: number
-  readonly package_type: PackageType | null
-  readonly weight_grams: number | null
-  readonly length_mm: number | null
-  readonly width_mm: number | null
-  readonly height_mm: number | null
-  readonly measured: {
-    readonly weight_grams: number | null
-    readonly length_mm: number | null
-    readonly width_mm: number | null
-    readonly height_mm: number | null
-  } | null
-  readonly products: ReadonlyArray<ProductRow>
-}
-
-export interface OrderRow extends DestinationColumns, OrderDetailColumns {
-  readonly id: number
-  readonly tracking: string
-  readonly partner_order_id: string
-  readonly service_id: number
-  readonly region_status: RegionStatus
-  readonly created_at: Date
-  readonly cancelled_at: Date | null
-  readonly cancel_reason: string | null
-  readonly parcels: ReadonlyArray<ParcelRow>
-}
-
-/** The locked order row of a modification. */
-export interface LockedOrder {
-  readonly id: number
-  readonly tracking: string
-  readonly cancelled_at: Date | null
-  readonly cancel_reason: string | null
-}
-
-/** A parcel's identity and flow position (what update/cancel decide on). */
-export interface ParcelStateRow {
-  readonly id: number
-  readonly tracking: string
-  readonly item_id: string | null
-  readonly status: string
-  readonly step_index: number
-}
-
-/** Sent fields change (null included); absent or undefined fields stay. */
-export interface ParcelChanges {
-  readonly merchant_tracking?: string | null | undefined
-  readonly package_type?: PackageType | null | undefined
-  readonly weight_grams?: number | null | undefined
-  readonly length_mm?: number | null | undefined
-  readonly width_mm?: number | null | undefined
-  readonly height_mm?: number | null | undefined
-}
+const CancelledRow = Schema.Struct({ cancelled_at: Timestamptz, cancel_reason: NullableString })
 
 const PARCEL_JSON = `json_build_object(
     'parcel_id', p.tracking, 'item_id', p.item_id, 'merchant_tracking', p.merchant_tracking,
@@ -205,13 +146,33 @@ const INSERT_PRODUCTS_SELECT = `
   select np.id, (pr.ord - 1)::int, pr.v->>'name', pr.v->>'hs_code', (pr.v->>'declared_value')::numeric,
          pr.v->>'currency', coalesce((pr.v->>'quantity')::int, 1), (pr.v->>'weight_grams')::int`
 
+/** OrdersRepo over the SqlClient. */
 /** Published services kept in memory per instance. */
 const MAX_CACHED_SERVICES = 10_000
 
-export class OrdersRepo extends Effect.Service<OrdersRepo>()("starmile/OrdersRepo", {
-  dependencies: [CacheInvalidation.Default],
-  effect: Effect.gen(function* () {
-    const sql = yield* SqlClient.SqlClient
+const PublishedServiceRow = Schema.Struct({
+  id: Int8Id(ServiceId),
+  type: ServiceType,
+  channel: NullableString,
+  destination_country: Schema.String,
+  consolidation_enabled: Schema.Boolean,
+  first_step: Schema.String
+})
+
+/** What `starmile_create_order` answers (the PUDO point is JSON: plain numbers). */
+const CreateOutcomeRow = Schema.Struct({
+  published: Schema.Boolean,
+  pudo_fits: Schema.Boolean,
+  pudo: Schema.NullOr(Schema.Struct({ id: Schema.Number, kind: Schema.String, country: Schema.String, active: Schema.Boolean })),
+  order_id: Schema.NullOr(Int8Id(OrderId)),
+  region_status: Schema.NullOr(RegionStatus)
+})
+
+/** OrdersRepo over the SqlClient, with its service cache (README "The create path"). */
+export const OrdersRepoLive = Layer.effect(
+  OrdersRepo,
+  Effect.gen(function* () {
+    const sql = yield* RepositorySql
     const invalidation = yield* CacheInvalidation
     const services = makeLiveCache<string, PublishedService>(invalidation, { maxEntries: MAX_CACHED_SERVICES })
     invalidation.onTopic((topic) => {
@@ -227,24 +188,23 @@ export class OrdersRepo extends Effect.Service<OrdersRepo>()("starmile/OrdersRep
             order by (tracking = ${ref}) desc
             limit 1)`
 
-    return {
+    return OrdersRepo.of({
       /** Runs `effect` in one transaction (rolled back on any failure). */
-      transaction: <A, E, R>(effect: Effect.Effect<A, E, R>) => dieOnSqlError(sql.withTransaction(effect)),
+      transaction: <A, E, R>(effect: Effect.Effect<A, E, R>) => withTransaction(sql, effect),
 
-      /** The service when published for the partner in the warehouse (cached; README "Caching"). */
-      publishedService: (partnerId: number, warehouseId: number, serviceId: number) => {
+      publishedService: (partnerId, warehouseId, serviceId) => {
         const key = `${serviceId}:${partnerId}:${warehouseId}`
         const cached = services.get(key)
         if (cached !== undefined) return Effect.succeed<PublishedService | undefined>(cached)
         const readAt = services.generation()
-        return sql<PublishedService>`
+        return sql`
           select s.id, s.type, s.channel, s.destination_country, s.consolidation_enabled, f.steps[1] as first_step
             from publications pb
             join services s on s.id = pb.service_id
             join flows f on f.id = s.flow_id
            where pb.service_id = ${serviceId} and pb.partner_id = ${partnerId} and pb.warehouse_id = ${warehouseId}`.pipe(
-          Effect.map((rows) => {
-            const service = rows[0]
+          decodeFirst(PublishedServiceRow),
+          Effect.map((service) => {
             // only positive answers are kept: a service published a moment ago is seen at once
             if (service !== undefined) services.set(key, service, readAt)
             return service
@@ -253,7 +213,6 @@ export class OrdersRepo extends Effect.Service<OrdersRepo>()("starmile/OrdersRep
         )
       },
 
-      /** One order serial and `parcels` parcel serials (from this instance's reserved blocks). */
       nextSerials: (parcels: number) =>
         Effect.zipWith(orderSerials.take(1), parcelSerials.take(parcels), (order, parcelSerials) => ({
           order: order[0]!,
@@ -261,21 +220,14 @@ export class OrdersRepo extends Effect.Service<OrdersRepo>()("starmile/OrdersRep
         })),
 
       /**
-       * The order, its parcels, their products and, when a rate of the service bills on the
-       * flow's first step, their invoice lines: one call of `starmile_create_order` (migration
-       * 0002), one statement, so atomic without a transaction. At the moment it writes, it
-       * re-checks the publication and the PUDO point and reads the region mapping, so no cached
-       * answer can let a stale catalogue through.
+       * One call of `starmile_create_order` (migration 0002): one statement, atomic without a
+       * transaction, planned once per connection. It re-checks the publication and the PUDO
+       * point and reads the region mapping as it writes, so no cached answer can let a stale
+       * catalogue through.
        */
       insertOrder: (order: NewOrderRow) => {
         const service = order.service
-            return sql<{
-          readonly published: boolean
-          readonly pudo_fits: boolean
-          readonly pudo: PudoPointRow | null
-          readonly order_id: number | null
-          readonly region_status: RegionStatus | null
-        }>`
+        return sql`
           select * from starmile_create_order(
             ${order.tracking}, ${order.partner_id}, ${order.warehouse_id}, ${service.id}, ${service.channel},
             ${service.destination_country}, ${service.first_step}, ${order.partner_order_id}, ${order.destination_type},
@@ -283,11 +235,12 @@ export class OrdersRepo extends Effect.Service<OrdersRepo>()("starmile/OrdersRep
             ${order.customer_phone}, ${order.customer_email}, ${order.address_first}, ${order.address_second},
             ${order.zip}, ${order.notes}, ${order.shipping_cost}, ${order.consolidation_required},
             ${JSON.stringify(order.parcels)})`.pipe(
-          Effect.map(([row]): InsertOutcome => {
-            if (row !== undefined && row.order_id !== null && row.region_status !== null) {
-              return { _tag: "Created", orderId: Number(row.order_id), regionStatus: row.region_status }
+          decodeSingle(CreateOutcomeRow),
+          Effect.map((row): InsertOutcome => {
+            if (row.order_id !== null && row.region_status !== null) {
+              return { _tag: "Created", orderId: row.order_id, regionStatus: row.region_status }
             }
-            if (row === undefined || !row.published) return { _tag: "Unpublished" }
+            if (!row.published) return { _tag: "Unpublished" }
             return { _tag: "PudoRefused", pudo: row.pudo ?? undefined }
           }),
           mapConstraintErrors(createConflict(order))
@@ -295,33 +248,33 @@ export class OrdersRepo extends Effect.Service<OrdersRepo>()("starmile/OrdersRep
       },
 
       findOrder: (partnerId: number, ref: string) =>
-        sql<OrderRow>`select ${sql.literal(ORDER_COLUMNS)} from orders o
+        sql`select ${sql.literal(ORDER_COLUMNS)} from orders o
                        where o.id = ${orderIdFor(partnerId, ref)}`.pipe(
-          Effect.map((rows) => rows[0]),
+          decodeFirst(OrderRowSchema),
           dieOnSqlError
         ),
 
       /** Newest first; `before` is the id of the last order of the previous page. */
       listOrders: (partnerId: number, before: number | null, limit: number) =>
-        sql<OrderRow>`select ${sql.literal(ORDER_COLUMNS)} from orders o
+        sql`select ${sql.literal(ORDER_COLUMNS)} from orders o
                        where o.partner_id = ${partnerId}
                          and ${before === null ? sql`true` : sql`o.id < ${before}`}
                        order by o.id desc
-                       limit ${limit}`.pipe(dieOnSqlError),
+                       limit ${limit}`.pipe(decodeAll(OrderRowSchema), dieOnSqlError),
 
       /**
        * Locks the order row (`for update`) before anything touches its parcels: operator moves
        * lock the same row first, so a cancel/update and a move on one order serialise.
        */
       lockOrder: (partnerId: number, ref: string) =>
-        sql<LockedOrder>`select id, tracking, cancelled_at, cancel_reason from orders
+        sql`select id, tracking, cancelled_at, cancel_reason from orders
                           where id = ${orderIdFor(partnerId, ref)}
-                          for update`.pipe(Effect.map((rows) => rows[0]), dieOnSqlError),
+                          for update`.pipe(decodeFirst(LockedOrderRow), dieOnSqlError),
 
       /** Read after the lock, so it sees every move committed before it. */
       parcelStates: (orderId: number) =>
-        sql<ParcelStateRow>`select id, tracking, item_id, status, step_index from parcels
-                             where order_id = ${orderId} order by position`.pipe(dieOnSqlError),
+        sql`select id, tracking, item_id, status, step_index from parcels
+                             where order_id = ${orderId} order by position`.pipe(decodeAll(ParcelStateRowSchema), dieOnSqlError),
 
       /** Changes the sent fields; `merchant_tracking: null` puts the parcel's tracking back. */
       updateParcel: (parcelId: number, changes: ParcelChanges) => {
@@ -353,8 +306,9 @@ export class OrdersRepo extends Effect.Service<OrdersRepo>()("starmile/OrdersRep
         }).pipe(dieOnSqlError),
 
       findParcel: (parcelId: number) =>
-        sql<{ parcel: ParcelRow }>`select ${sql.literal(PARCEL_JSON)} as parcel from parcels p where p.id = ${parcelId}`.pipe(
-          Effect.map((rows) => rows[0]!.parcel),
+        sql`select ${sql.literal(PARCEL_JSON)} as parcel from parcels p where p.id = ${parcelId}`.pipe(
+          decodeSingle(Schema.Struct({ parcel: ParcelRowSchema })),
+          Effect.map((row) => row.parcel),
           dieOnSqlError
         ),
 
@@ -363,7 +317,7 @@ export class OrdersRepo extends Effect.Service<OrdersRepo>()("starmile/OrdersRep
        * the status it had (the `before` CTE reads the statement's snapshot: the old statuses).
        */
       cancelOrder: (order: { readonly id: number; readonly partnerId: number; readonly reason: string | null }) =>
-        sql<{ cancelled_at: Date; cancel_reason: string | null }>`
+        sql`
           with before as (
             select id, status, position from parcels where order_id = ${order.id}
           ),
@@ -378,7 +332,7 @@ export class OrdersRepo extends Effect.Service<OrdersRepo>()("starmile/OrdersRep
           )
           update orders set cancelled_at = now(), cancel_reason = ${order.reason}, updated_at = now()
            where id = ${order.id}
-          returning cancelled_at, cancel_reason`.pipe(Effect.map((rows) => rows[0]!), dieOnSqlError)
-    }
+          returning cancelled_at, cancel_reason`.pipe(decodeSingle(CancelledRow), dieOnSqlError)
+    })
   })
-}) {}
+)

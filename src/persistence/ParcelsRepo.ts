@@ -2,48 +2,40 @@
  * SQL for parcel moves. The caller (ParcelFlow.scan) runs these inside one transaction that
  * first locks the parcel's order row.
  */
-import { SqlClient, SqlError } from "@effect/sql"
-import { Effect } from "effect"
+import type { SqlError } from "@effect/sql"
+import { Effect, Layer, Schema } from "effect"
 import { hasMeasurement, type Measurement } from "../domain/Order.js"
+import { type AdvanceOutcome, ParcelsRepo } from "../domain/repositories/ParcelsRepo.js"
+import { OrderId, ParcelId, PartnerId } from "../domain/Ids.js"
+import { decodeAll, decodeFirst, decodeSingle, Int8Id, RepositorySql, Timestamptz } from "./Rows.js"
 import { dieOnSqlError, pgErrorInfo, RAISED_EXCEPTION } from "./SqlErrors.js"
 
-export interface ParcelMatch {
-  readonly id: number
-  readonly order_id: number
-  readonly tracking: string
-}
-
-export interface ParcelForMove {
-  readonly id: number
-  readonly tracking: string
-  readonly status: string
-  readonly step_index: number
-  readonly steps: ReadonlyArray<string>
-}
-
-export interface ParcelView {
-  readonly id: number
-  readonly tracking: string
-  readonly order_tracking: string
-  readonly partner_id: number
-  readonly partner_order_id: string
-  readonly item_id: string | null
-  readonly merchant_tracking: string
-  readonly status: string
-  readonly steps: ReadonlyArray<string>
-  readonly measured_weight_grams: number | null
-  readonly measured_length_mm: number | null
-  readonly measured_width_mm: number | null
-  readonly measured_height_mm: number | null
-  readonly measured_at: Date | null
-  readonly updated_at: Date
-}
-
-/**
- * What the parcels_forward_only trigger said. It fires only if someone moved the parcel
- * without holding the order lock; the domain answers it like its own check.
- */
-export type AdvanceOutcome = "moved" | "refused_cancelled" | "refused_backwards"
+const ParcelMatchRow = Schema.Struct({ id: Int8Id(ParcelId), order_id: Int8Id(OrderId), tracking: Schema.String })
+const ParcelForMoveRow = Schema.Struct({
+  id: Int8Id(ParcelId),
+  tracking: Schema.String,
+  status: Schema.String,
+  step_index: Schema.Number,
+  steps: Schema.Array(Schema.String)
+})
+const NullableInt = Schema.NullOr(Schema.Number)
+const ScannedParcelRow = Schema.Struct({
+  id: Int8Id(ParcelId),
+  tracking: Schema.String,
+  order_tracking: Schema.String,
+  partner_id: Int8Id(PartnerId),
+  partner_order_id: Schema.String,
+  item_id: Schema.NullOr(Schema.String),
+  merchant_tracking: Schema.String,
+  status: Schema.String,
+  steps: Schema.Array(Schema.String),
+  measured_weight_grams: NullableInt,
+  measured_length_mm: NullableInt,
+  measured_width_mm: NullableInt,
+  measured_height_mm: NullableInt,
+  measured_at: Schema.NullOr(Timestamptz),
+  updated_at: Timestamptz
+})
 
 const triggerRefusal = (error: SqlError.SqlError): AdvanceOutcome | undefined => {
   const info = pgErrorInfo(error)
@@ -55,9 +47,11 @@ const triggerRefusal = (error: SqlError.SqlError): AdvanceOutcome | undefined =>
     : undefined
 }
 
-export class ParcelsRepo extends Effect.Service<ParcelsRepo>()("starmile/ParcelsRepo", {
-  effect: Effect.gen(function* () {
-    const sql = yield* SqlClient.SqlClient
+/** ParcelsRepo over the SqlClient. */
+export const ParcelsRepoLive = Layer.effect(
+  ParcelsRepo,
+  Effect.gen(function* () {
+    const sql = yield* RepositorySql
 
     const measuredColumns = (m: Measurement) => {
       const sent = hasMeasurement(m)
@@ -68,30 +62,30 @@ export class ParcelsRepo extends Effect.Service<ParcelsRepo>()("starmile/Parcels
                  measured_at = case when ${sent} then now() else measured_at end`
     }
 
-    return {
+    return ParcelsRepo.of({
       /** Parcels whose Starmile tracking or merchant tracking is `code` (at most one per partner). */
       findByCode: (code: string) =>
-        sql<ParcelMatch>`select id, order_id, tracking from parcels
+        sql`select id, order_id, tracking from parcels
                           where tracking = ${code} or merchant_tracking = ${code}
-                          order by id limit 100`.pipe(dieOnSqlError),
+                          order by id limit 100`.pipe(decodeAll(ParcelMatchRow), dieOnSqlError),
 
       /** Locks the order row for the rest of the transaction (same lock as cancel). */
       lockOrder: (orderId: number) => sql`select id from orders where id = ${orderId} for update`.pipe(Effect.asVoid, dieOnSqlError),
 
       /** The parcel as it is now (after the lock), if it still answers to `code`. */
       readForMove: (parcelId: number, code: string) =>
-        sql<ParcelForMove>`select p.id, p.tracking, p.status, p.step_index, f.steps
+        sql`select p.id, p.tracking, p.status, p.step_index, f.steps
                              from parcels p
                              join orders o on o.id = p.order_id
                              join services s on s.id = o.service_id
                              join flows f on f.id = s.flow_id
                             where p.id = ${parcelId} and (p.tracking = ${code} or p.merchant_tracking = ${code})`.pipe(
-          Effect.map((rows) => rows[0]),
+          decodeFirst(ParcelForMoveRow),
           dieOnSqlError
         ),
 
       /** Moves the parcel (and records a measurement) and writes its status event: one statement. */
-      advance: (move: { parcelId: number; from: string; to: string; toIndex: number; measurement: Measurement }) =>
+      advance: (move) =>
         sql`with moved as (
               update parcels
                  set status = ${move.to}, step_index = ${move.toIndex}, ${measuredColumns(move.measurement)},
@@ -108,14 +102,14 @@ export class ParcelsRepo extends Effect.Service<ParcelsRepo>()("starmile/Parcels
         ),
 
       /** A same-status scan with a DWS measurement: only the measurement is written. */
-      recordMeasurement: (parcelId: number, measurement: Measurement) =>
+      recordMeasurement: (parcelId, measurement) =>
         sql`update parcels set ${measuredColumns(measurement)}, updated_at = now() where id = ${parcelId}`.pipe(
           Effect.asVoid,
           dieOnSqlError
         ),
 
       view: (parcelId: number) =>
-        sql<ParcelView>`select p.id, p.tracking, o.tracking as order_tracking, p.partner_id, o.partner_order_id,
+        sql`select p.id, p.tracking, o.tracking as order_tracking, p.partner_id, o.partner_order_id,
                                p.item_id, p.merchant_tracking, p.status, f.steps,
                                p.measured_weight_grams, p.measured_length_mm, p.measured_width_mm,
                                p.measured_height_mm, p.measured_at, p.updated_at
@@ -123,7 +117,7 @@ export class ParcelsRepo extends Effect.Service<ParcelsRepo>()("starmile/Parcels
                           join orders o on o.id = p.order_id
                           join services s on s.id = o.service_id
                           join flows f on f.id = s.flow_id
-                         where p.id = ${parcelId}`.pipe(Effect.map((rows) => rows[0]!), dieOnSqlError)
-    }
+                         where p.id = ${parcelId}`.pipe(decodeSingle(ScannedParcelRow), dieOnSqlError)
+    })
   })
-}) {}
+)

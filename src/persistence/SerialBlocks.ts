@@ -3,9 +3,11 @@
  * serials from memory instead of asking the database each time. Sequences never hand the same
  * value twice, so instances never collide; a restart leaves a gap of at most one block.
  */
-import { SqlClient } from "@effect/sql"
-import { Effect } from "effect"
+import { Effect, Schema } from "effect"
+import { decodeAll, Int8, RepositorySql } from "./Rows.js"
 import { dieOnSqlError } from "./SqlErrors.js"
+
+const SerialRow = Schema.Struct({ serial: Int8 })
 
 /** One round trip per 100 orders / about 100 three-parcel orders. */
 export const ORDER_SERIAL_BLOCK = 100
@@ -13,15 +15,15 @@ export const PARCEL_SERIAL_BLOCK = 300
 
 export const makeSerialBlock = (sequence: "order_tracking_serial" | "parcel_tracking_serial", blockSize: number) =>
   Effect.gen(function* () {
-    const sql = yield* SqlClient.SqlClient
+    const sql = yield* RepositorySql
     const refill = yield* Effect.makeSemaphore(1)
     const reserved: Array<number> = []
 
     const reserve = (count: number) =>
-      sql<{ readonly serial: number | string }>`
-        select nextval(${sequence}::regclass) as serial from generate_series(1, ${count}::int)`.pipe(
+      sql`select nextval(${sequence}::regclass) as serial from generate_series(1, ${count}::int)`.pipe(
+        decodeAll(SerialRow),
         Effect.map((rows) => {
-          for (const row of rows) reserved.push(Number(row.serial))
+          for (const row of rows) reserved.push(row.serial)
         }),
         dieOnSqlError
       )

@@ -4,8 +4,9 @@
  * domain error the caller should see. Anything else from the database is an infrastructure
  * failure: a defect, answered 503/500 by the HTTP layer, never a typed domain error.
  */
-import { SqlError } from "@effect/sql"
-import { Effect } from "effect"
+import { SqlClient, SqlError } from "@effect/sql"
+import { Effect, Layer } from "effect"
+import { Transaction } from "../domain/repositories/Transaction.js"
 
 export interface PgErrorInfo {
   readonly code: string
@@ -52,3 +53,13 @@ export const dieOnSqlError = <A, E, R>(effect: Effect.Effect<A, E | SqlError.Sql
     Exclude<E, SqlError.SqlError>,
     R
   >
+
+/** The one transaction helper: `effect` in a transaction (a savepoint inside one); SQL failures are defects. */
+export const withTransaction = <A, E, R>(sql: SqlClient.SqlClient, effect: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> =>
+  dieOnSqlError(sql.withTransaction(effect)) as Effect.Effect<A, E, R>
+
+/** domain/repositories/Transaction.ts over the SqlClient. */
+export const TransactionLive = Layer.effect(
+  Transaction,
+  Effect.map(SqlClient.SqlClient, (sql) => Transaction.of({ run: (effect) => withTransaction(sql, effect) }))
+)

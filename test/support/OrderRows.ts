@@ -9,6 +9,7 @@
 import { SqlClient } from "@effect/sql"
 import { Effect } from "effect"
 import * as crypto from "node:crypto"
+import type { OrderId, ParcelId } from "../../src/domain/Ids.js"
 import { formatTracking } from "../../src/domain/Tracking.js"
 import type { Workspace } from "./Fixtures.js"
 import { type Body, cancel, clearanceOrder, createOrder } from "./Orders.js"
@@ -32,14 +33,14 @@ export interface OrderRowsSpec {
 }
 
 export interface ParcelRow {
-  readonly id: number
+  readonly id: ParcelId
   readonly tracking: string
   readonly itemId: string
   readonly merchantTracking: string
 }
 
 export interface OrderRow {
-  readonly id: number
+  readonly id: OrderId
   readonly tracking: string
   readonly partnerOrderId: string
   readonly parcels: ReadonlyArray<ParcelRow>
@@ -72,7 +73,7 @@ export const insertOrders = (ws: Workspace, spec: OrderRowsSpec = {}) =>
     const orderTrackings = orderSerials.map((r) => formatTracking("SO", r.s, country))
     const references = orderTrackings.map((_, i) => `PO-${batch}-${i}`)
 
-    const orders = yield* sql<{ id: number; tracking: string }>`
+    const orders = yield* sql<{ id: OrderId; tracking: string }>`
       insert into orders (tracking, partner_id, warehouse_id, service_id, partner_order_id, destination_type,
                           region_status, parent_region, region, region_id, pricing_tier)
       select t.tracking, ${ws.partner.id}, ${ws.warehouse.id}, ${serviceId}, t.reference, ${destinationType},
@@ -99,7 +100,7 @@ export const insertOrders = (ws: Workspace, spec: OrderRowsSpec = {}) =>
       }
     }
     const weight = spec.weightGrams ?? null
-    const parcels = yield* sql<{ id: number; tracking: string }>`
+    const parcels = yield* sql<{ id: ParcelId; tracking: string }>`
       insert into parcels (order_id, partner_id, position, tracking, item_id, merchant_tracking, status, step_index,
                            weight_grams)
       select p.order_id, ${ws.partner.id}, p.position, p.tracking, p.item_id, p.merchant_tracking,
@@ -152,7 +153,7 @@ export const createOrderViaApi = (ws: Workspace, options: { readonly parcels?: n
   Effect.gen(function* () {
     const created = yield* createOrder(ws, { ...clearanceOrder(ws, {}, options.parcels ?? 1), ...options.body })
     const sql = yield* SqlClient.SqlClient
-    const rows = yield* sql<{ order_id: number; partner_order_id: string; id: number; tracking: string; item_id: string; merchant_tracking: string }>`
+    const rows = yield* sql<{ order_id: OrderId; partner_order_id: string; id: ParcelId; tracking: string; item_id: string; merchant_tracking: string }>`
       select o.id as order_id, o.partner_order_id, p.id, p.tracking, p.item_id, p.merchant_tracking
         from orders o join parcels p on p.order_id = o.id
        where o.tracking = ${created.order_id} order by p.position`

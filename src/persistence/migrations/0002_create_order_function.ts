@@ -4,7 +4,7 @@
  * a short call instead of the whole statement. One call is one statement: atomic without
  * BEGIN/COMMIT. At the moment it writes it re-checks the publication and the PUDO point, reads
  * the partner's region mapping, and raises the invoice lines of a rate that bills on the flow's
- * first step (the rate choice is InvoicesRepo.APPLICABLE_RATE, repeated here: migrations are
+ * first step (the rate choice of InvoicesRepo.raiseDue, repeated here: migrations are
  * history and must not change with the code).
  */
 import { SqlClient } from "@effect/sql"

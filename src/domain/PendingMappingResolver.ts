@@ -6,22 +6,23 @@
  * Any number of instances may run it at once: `FOR UPDATE SKIP LOCKED` hands them disjoint
  * batches.
  */
-import { SqlClient } from "@effect/sql"
 import { Effect } from "effect"
-import { ResolverBatchSize } from "../AppConfig.js"
-import { Billing } from "../domain/Billing.js"
-import { type MappingKey, RegionMappingsRepo } from "../persistence/RegionMappingsRepo.js"
+import { Billing } from "./Billing.js"
+import { DomainConfig } from "./DomainConfig.js"
+import { type MappingKey, RegionMappingsRepo } from "./repositories/RegionMappingsRepo.js"
+import { Transaction } from "./repositories/Transaction.js"
 
+/** Resolves waiting orders whose region key is mapped (batched, safe with any number of instances). */
 export class PendingMappingResolver extends Effect.Service<PendingMappingResolver>()("starmile/PendingMappingResolver", {
-  dependencies: [RegionMappingsRepo.Default, Billing.Default],
+  dependencies: [Billing.Default],
   effect: Effect.gen(function* () {
-    const sql = yield* SqlClient.SqlClient
+    const transaction = yield* Transaction
     const repo = yield* RegionMappingsRepo
     const billing = yield* Billing
-    const batchSize = yield* ResolverBatchSize
+    const batchSize = (yield* DomainConfig).resolverBatchSize
 
     const resolveBatch = (key: MappingKey | undefined) =>
-      sql.withTransaction(
+      transaction.run(
         Effect.gen(function* () {
           const resolved = yield* repo.resolveBatch(batchSize, key)
           // parcels scanned past their billing status while the order waited are billed now
