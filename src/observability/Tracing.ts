@@ -50,7 +50,7 @@ const annotateResult = (result: unknown) => {
   const value = result as Record<string, unknown>
   const tracking = typeof value["tracking"] === "string"
     ? value["tracking"]
-    : typeof value["order_id"] === "string" && /^SO\d{8}[A-Z]{3}$/.test(value["order_id"])
+    : typeof value["order_id"] === "string" && /^S[A-Z]\d{9}[A-Z]{2}$/.test(value["order_id"])
     ? value["order_id"]
     : undefined
   return tracking === undefined ? Effect.void : Effect.annotateCurrentSpan("starmile.order.tracking", tracking)

@@ -1,0 +1,103 @@
+/**
+ * Traces and metrics: an HTTP request, the domain call it makes and its SQL statements are
+ * spans (collected by an in-memory exporter) with the partner, order tracking and parcel count;
+ * `/metrics` is Prometheus text whose counters move; errors carry the request id.
+ */
+import { describe, expect, layer } from "@effect/vitest"
+import { NodeHttpServer } from "@effect/platform-node"
+import { InMemorySpanExporter, SimpleSpanProcessor } from "@opentelemetry/sdk-trace-base"
+import { Effect, Layer, Redacted } from "effect"
+import { Billing } from "../src/domain/Billing.js"
+import { Credentials } from "../src/domain/Credentials.js"
+import { Orders } from "../src/domain/Orders.js"
+import { HttpLive } from "../src/http/Server.js"
+import { DomainLive } from "../src/index.js"
+import { sdkLayer, withServiceSpans } from "../src/observability/Tracing.js"
+import { OperatorTokenValue } from "../src/OperatorToken.js"
+import { setupWorkspace } from "./support/Fixtures.js"
+import { clearanceOrder, createOrder } from "./support/Orders.js"
+import { call, TEST_OPERATOR_TOKEN } from "./support/TestApp.js"
+import { TestDatabaseLive } from "./support/TestDatabase.js"
+
+const spans = new InMemorySpanExporter()
+
+const TracedAppLive = HttpLive.pipe(
+  Layer.provideMerge(NodeHttpServer.layerTest),
+  Layer.provideMerge(withServiceSpans(DomainLive, [Orders, Credentials, Billing])),
+  Layer.provide(Layer.succeed(OperatorTokenValue, Redacted.make(TEST_OPERATOR_TOKEN))),
+  Layer.provideMerge(TestDatabaseLive()),
+  Layer.provide(sdkLayer(new SimpleSpanProcessor(spans), "starmile-test"))
+)
+
+/** `name{labels} value` lines of the Prometheus text exposition format (0.0.4). */
+const SAMPLE_LINE = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{(?:[a-zA-Z_][a-zA-Z0-9_]*="(?:[^"\\]|\\.)*",?)*\})? (-?[0-9.eE+-]+|NaN|\+Inf|-Inf)$/
+
+const scrape = Effect.gen(function* () {
+  const response = yield* call("GET", "/metrics", { token: "operator" })
+  expect(response.status).toBe(200)
+  expect(response.headers["content-type"]).toContain("text/plain")
+  const text = response.body as string
+  const samples = new Map<string, number>()
+  for (const line of text.split("\n")) {
+    if (line === "" || line.startsWith("#")) continue
+    const match = SAMPLE_LINE.exec(line)
+    expect(match, `not Prometheus text: ${line}`).not.toBeNull()
+    // labels without the exporter's scope label, so tests can name a series plainly
+    const series = line.slice(0, line.lastIndexOf(" ")).replace(/,?otel_scope_name="[^"]*"/, "").replace("{,", "{").replace("{}", "")
+    samples.set(series, Number(match![3]))
+  }
+  return samples
+})
+
+const ordersCreated = 'http_requests_total{method="POST",route="/api/v1/orders",status="201"}'
+
+layer(TracedAppLive)("observability", (it) => {
+  it.effect("an order creation is an HTTP span with its route, an Orders.create span with partner, tracking and parcel count, and SQL spans", () =>
+    Effect.gen(function* () {
+      const ws = yield* setupWorkspace()
+      spans.reset()
+      const order = yield* createOrder(ws, clearanceOrder(ws, {}, 3))
+      const finished = spans.getFinishedSpans()
+      const http = finished.find((s) => s.kind === 1 && s.attributes["http.route"] === "/api/v1/orders")
+      expect(http, finished.map((s) => s.name).join(", ")).toBeDefined()
+      expect(http!.attributes["http.response.status_code"]).toBe(201)
+      expect(typeof http!.attributes["request.id"]).toBe("string")
+      const create = finished.find((s) => s.name === "Orders.create")
+      expect(create).toBeDefined()
+      expect(create!.attributes).toMatchObject({
+        "starmile.partner_id": ws.partner.id,
+        "starmile.order.parcel_count": 3,
+        "starmile.order.tracking": order.order_id
+      })
+      expect(create!.parentSpanContext?.spanId).toBe(http!.spanContext().spanId)
+      const sql = finished.filter((s) => s.name === "sql.execute")
+      expect(sql.length).toBeGreaterThan(0)
+      expect(sql.every((s) => typeof s.attributes["db.query.text"] === "string")).toBe(true)
+      expect(sql.some((s) => s.spanContext().traceId === http!.spanContext().traceId)).toBe(true)
+    }))
+
+  it.effect("/metrics is Prometheus text, needs the operator token, and its counters move", () =>
+    Effect.gen(function* () {
+      expect((yield* call("GET", "/metrics")).status).toBe(401)
+      const ws = yield* setupWorkspace()
+      const before = yield* scrape
+      yield* createOrder(ws)
+      yield* createOrder(ws)
+      const after = yield* scrape
+      expect((after.get(ordersCreated) ?? 0) - (before.get(ordersCreated) ?? 0)).toBe(2)
+      expect((after.get("orders_created_total") ?? 0) - (before.get("orders_created_total") ?? 0)).toBe(2)
+      expect(after.get(`http_request_duration_seconds_count{method="POST",route="/api/v1/orders",status="201"}`)).toBe(
+        after.get(ordersCreated)
+      )
+      expect(after.has('db_pool_connections{state="max"}')).toBe(true)
+      expect(after.has("pending_mapping_orders")).toBe(true)
+    }))
+
+  it.effect("an error body carries the request id it was sent with (or one generated), echoed in X-Request-Id", () =>
+    Effect.gen(function* () {
+      const unknown = yield* call("GET", "/api/v1/nothing-here")
+      expect(unknown.status).toBe(404)
+      expect(unknown.body.request_id).toMatch(/^[0-9a-f-]{36}$/)
+      expect(unknown.headers["x-request-id"]).toBe(unknown.body.request_id)
+    }))
+})
