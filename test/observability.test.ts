@@ -3,7 +3,7 @@
  * spans (collected by an in-memory exporter) with the partner, order tracking and parcel count;
  * `/metrics` is Prometheus text whose counters move; errors carry the request id.
  */
-import { describe, expect, layer } from "@effect/vitest"
+import { expect, layer } from "@effect/vitest"
 import { NodeHttpServer } from "@effect/platform-node"
 import { InMemorySpanExporter, SimpleSpanProcessor } from "@opentelemetry/sdk-trace-base"
 import { Effect, Layer, Redacted } from "effect"

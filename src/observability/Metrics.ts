@@ -3,9 +3,7 @@
  * through the OpenTelemetry Prometheus exporter: @effect/opentelemetry bridges Effect's
  * metric registry into an OTel MetricReader, and the exporter's serializer writes the text.
  */
-import * as OtelMetrics from "@effect/opentelemetry/Metrics"
-import * as Resource from "@effect/opentelemetry/Resource"
-import { PrometheusExporter, PrometheusSerializer } from "@opentelemetry/exporter-prometheus"
+import type { PrometheusExporter, PrometheusSerializer } from "@opentelemetry/exporter-prometheus"
 import type { SqlClient } from "@effect/sql"
 import { Effect, Metric, MetricBoundaries, MetricLabel, Option } from "effect"
 import type { PoolUsage } from "../persistence/Database.js"
@@ -73,22 +71,27 @@ export const databaseOutageErrors = Metric.counter("database_unavailable_total",
   incremental: true
 })
 
-let exporter: PrometheusExporter | undefined
-const serializer = new PrometheusSerializer()
-
-/** Every metric of Effect's (process-wide) registry as Prometheus text. */
-export const renderPrometheus: Effect.Effect<string> = Effect.suspend(() => {
-  if (exporter === undefined) {
+/** Loaded on the first scrape: a service nobody scrapes does not load the OpenTelemetry SDK. */
+const prometheus = Effect.cached(
+  Effect.promise(async () => {
+    const [{ PrometheusExporter, PrometheusSerializer }, OtelMetrics, Resource] = await Promise.all([
+      import("@opentelemetry/exporter-prometheus"),
+      import("@effect/opentelemetry/Metrics"),
+      import("@effect/opentelemetry/Resource")
+    ])
     // a reader only: the exporter's own HTTP server is not started
-    const reader = new PrometheusExporter({ preventServerStart: true })
+    const reader: PrometheusExporter = new PrometheusExporter({ preventServerStart: true })
     reader.setMetricProducer(
       Effect.runSync(Effect.provide(OtelMetrics.makeProducer, Resource.layer({ serviceName: "starmile-hub" })))
     )
-    exporter = reader
-  }
-  const reader = exporter
-  return Effect.map(Effect.promise(() => reader.collect()), ({ resourceMetrics }) => serializer.serialize(resourceMetrics))
-})
+    const serializer: PrometheusSerializer = new PrometheusSerializer()
+    return { reader, serializer }
+  })
+).pipe(Effect.runSync)
+
+/** Every metric of Effect's (process-wide) registry as Prometheus text. */
+export const renderPrometheus: Effect.Effect<string> = Effect.flatMap(prometheus, ({ reader, serializer }) =>
+  Effect.map(Effect.promise(() => reader.collect()), ({ resourceMetrics }) => serializer.serialize(resourceMetrics)))
 
 const setGauge = (gauge: Metric.Metric.Gauge<number>, value: number, labels: ReadonlyArray<MetricLabel.MetricLabel> = []) =>
   gauge.unsafeUpdate(value, labels)

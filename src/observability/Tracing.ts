@@ -5,7 +5,6 @@
  * parcel count). Exported over OTLP/HTTP only when OTEL_EXPORTER_OTLP_ENDPOINT is set; otherwise
  * no OpenTelemetry SDK is loaded and nothing is exported.
  */
-import * as NodeSdk from "@effect/opentelemetry/NodeSdk"
 import type { SpanProcessor } from "@opentelemetry/sdk-trace-base"
 import { Context, Effect, Exit, Layer, MetricLabel, Option } from "effect"
 import { RESOLVE_PENDING_MAPPINGS } from "../jobs/Jobs.js"
@@ -26,7 +25,11 @@ export const tracingLayer = (endpoint: Option.Option<string>, serviceName: strin
 
 /** An OpenTelemetry tracer over the given span processor (tests pass an in-memory one). */
 export const sdkLayer = (processor: SpanProcessor, serviceName: string) =>
-  NodeSdk.layer(() => ({ resource: { serviceName }, spanProcessor: processor }))
+  Layer.unwrapEffect(
+    Effect.promise(() => import("@effect/opentelemetry/NodeSdk")).pipe(
+      Effect.map((NodeSdk) => NodeSdk.layer(() => ({ resource: { serviceName }, spanProcessor: processor })))
+    )
+  )
 
 type Attributes = Record<string, string | number>
 
