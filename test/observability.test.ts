@@ -4,6 +4,7 @@
  * `/metrics` is Prometheus text whose counters move; errors carry the request id.
  */
 import { expect, layer } from "@effect/vitest"
+import { HttpClient, HttpClientRequest } from "@effect/platform"
 import { NodeHttpServer } from "@effect/platform-node"
 import { InMemorySpanExporter, SimpleSpanProcessor } from "@opentelemetry/sdk-trace-base"
 import { Effect, Layer, Redacted } from "effect"
@@ -93,11 +94,26 @@ layer(TracedAppLive)("observability", (it) => {
       expect(after.has("pending_mapping_orders")).toBe(true)
     }))
 
-  it.effect("an error body carries the request id it was sent with (or one generated), echoed in X-Request-Id", () =>
+  it.effect("every response has a request id (generated when none is sent), a 5xx body carries it as request_id", () =>
     Effect.gen(function* () {
       const unknown = yield* call("GET", "/api/v1/nothing-here")
       expect(unknown.status).toBe(404)
-      expect(unknown.body.request_id).toMatch(/^[0-9a-f-]{36}$/)
-      expect(unknown.headers["x-request-id"]).toBe(unknown.body.request_id)
+      expect(unknown.headers["x-request-id"]).toMatch(/^[0-9a-f-]{36}$/)
+      const health = yield* call("GET", "/health")
+      expect(health.headers["x-request-id"]).toMatch(/^[0-9a-f-]{36}$/)
+      expect(health.headers["x-request-id"]).not.toBe(unknown.headers["x-request-id"])
+    }))
+
+  it.effect("a sane X-Request-Id is kept and echoed; an insane one is replaced", () =>
+    Effect.gen(function* () {
+      const client = yield* HttpClient.HttpClient
+      const send = (id: string) =>
+        client.execute(HttpClientRequest.get("/health").pipe(HttpClientRequest.setHeader("x-request-id", id))).pipe(
+          Effect.map((response) => response.headers["x-request-id"]),
+          Effect.scoped
+        )
+      expect(yield* send("req-42.a:b")).toBe("req-42.a:b")
+      const replaced = yield* send("x".repeat(200))
+      expect(replaced).toMatch(/^[0-9a-f-]{36}$/)
     }))
 })

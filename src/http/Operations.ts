@@ -2,7 +2,7 @@
  * The operations middleware, one per request and cheap (no fiber, no generator, no allocation
  * beyond the response headers it adds):
  * - request id: `X-Request-Id` taken (when sane) or generated, echoed in the response, put on
- *   every log line of the request and in error bodies as `request_id`;
+ *   every log line of the request and in 5xx error bodies as `request_id`;
  * - load shedding: beyond `maxInFlight` requests in flight, 503 `overloaded` with Retry-After
  *   at once (probes and /metrics are never shed);
  * - while shutting down: `Connection: close` on every response;
@@ -54,7 +54,10 @@ const overloaded = (requestId: string) =>
 
 const textDecoder = new TextDecoder()
 
-/** Error envelopes get the request id; 503s say when to retry. Error responses only. */
+/**
+ * Server-side failures (5xx: what a partner reports to support) get the request id in the
+ * envelope; 503s say when to retry. Every response has the id in its X-Request-Id header.
+ */
 const decorateError = (response: HttpServerResponse.HttpServerResponse, requestId: string) => {
   let result = response
   if (response.status === 503 && response.headers["retry-after"] === undefined) {
@@ -146,7 +149,7 @@ export const operations = <E, R>(app: HttpApp.Default<E, R>): HttpApp.Default<E,
       status = response.status
       let result = HttpServerResponse.setHeader(response, REQUEST_ID_HEADER, requestId)
       if (gate.shuttingDown) result = HttpServerResponse.setHeader(result, "connection", "close")
-      return Effect.succeed(status >= 400 ? decorateError(result, requestId) : result)
+      return Effect.succeed(status >= 500 ? decorateError(result, requestId) : result)
     }
     return Effect.onExit(
       Effect.zipRight(HttpApp.appendPreResponseHandler(decorate), Effect.annotateLogs(app, "request_id", requestId)),
