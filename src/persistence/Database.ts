@@ -77,6 +77,21 @@ const makePool = (url: Redacted.Redacted, options: PoolOptions) => {
   class BoundedClient extends pg.Client {
     constructor(config?: pg.ClientConfig) {
       super({ ...(config ?? {}), connectionTimeoutMillis: connectMs })
+      // after a client-side read timeout the statement is still on the wire: the connection is
+      // dropped (the pool replaces it) rather than reused behind it
+      const query = this.query.bind(this) as (...args: Array<unknown>) => unknown
+      ;(this as unknown as { query: (...args: Array<unknown>) => unknown }).query = (...args) => {
+        const callback = args[args.length - 1]
+        if (typeof callback === "function") {
+          args[args.length - 1] = (error: unknown, result: unknown) => {
+            if (error instanceof Error && error.message === "Query read timeout") {
+              ;(this as unknown as { connection?: { stream?: { destroy: () => void } } }).connection?.stream?.destroy()
+            }
+            callback(error, result)
+          }
+        }
+        return query(...args)
+      }
     }
   }
   const pool = new pg.Pool({
