@@ -1,6 +1,6 @@
 /**
- * The operations middleware, one per request and cheap (no fiber, no generator, no allocation
- * beyond the response headers it adds):
+ * The operations middleware, one per request and cheap (no extra fiber, no generator, plain
+ * functions; metric labels are built once per route and status):
  * - request id: `X-Request-Id` taken (when sane) or generated, echoed in the response, put on
  *   every log line of the request and in 5xx error bodies as `request_id`;
  * - load shedding: beyond `maxInFlight` requests in flight, 503 `overloaded` with Retry-After
