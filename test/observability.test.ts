@@ -11,6 +11,7 @@ import { Effect, Layer, Redacted } from "effect"
 import { Billing } from "../src/domain/Billing.js"
 import { Credentials } from "../src/domain/Credentials.js"
 import { Orders } from "../src/domain/Orders.js"
+import { Operations, RequestGate } from "../src/http/Operations.js"
 import { HttpLive } from "../src/http/Server.js"
 import { DomainLive } from "../src/index.js"
 import { sdkLayer, withServiceSpans } from "../src/observability/Tracing.js"
@@ -22,7 +23,11 @@ import { TestDatabaseLive } from "./support/TestDatabase.js"
 
 const spans = new InMemorySpanExporter()
 
+/** Access log on, no shedding: the gate main.ts builds from STARMILE_ACCESS_LOG=true. */
+const gate = new RequestGate(1000, true)
+
 const TracedAppLive = HttpLive.pipe(
+  Layer.provide(Layer.succeed(Operations, gate)),
   Layer.provideMerge(NodeHttpServer.layerTest),
   Layer.provideMerge(withServiceSpans(DomainLive, [Orders, Credentials, Billing])),
   Layer.provide(Layer.succeed(OperatorTokenValue, Redacted.make(TEST_OPERATOR_TOKEN))),
@@ -115,5 +120,28 @@ layer(TracedAppLive)("observability", (it) => {
       expect(yield* send("req-42.a:b")).toBe("req-42.a:b")
       const replaced = yield* send("x".repeat(200))
       expect(replaced).toMatch(/^[0-9a-f-]{36}$/)
+    }))
+
+  it.effect("STARMILE_ACCESS_LOG: one JSON line per request with its id, route, status and duration", () =>
+    Effect.gen(function* () {
+      const lines: Array<string> = []
+      const write = process.stdout.write
+      process.stdout.write = ((chunk: string) => {
+        lines.push(String(chunk))
+        return true
+      }) as typeof process.stdout.write
+      const response = yield* call("GET", "/api/v1/orders/SO123", { token: "not-a-token" }).pipe(
+        Effect.ensuring(Effect.sync(() => (process.stdout.write = write)))
+      )
+      const entries = lines.map((line) => JSON.parse(line)).filter((entry) => entry.message === "http request")
+      expect(entries).toHaveLength(1)
+      expect(entries[0]).toMatchObject({
+        request_id: response.headers["x-request-id"],
+        method: "GET",
+        path: "/api/v1/orders/SO123",
+        route: "/api/v1/orders/:order_id",
+        status: 401
+      })
+      expect(typeof entries[0].duration_ms).toBe("number")
     }))
 })
