@@ -99,7 +99,8 @@ describe("graceful shutdown", () => {
       const name = yield* scopedDatabase
       const service = yield* startService(
         { DATABASE_URL: databaseUrlFor(name), STARMILE_RESOLVER_INTERVAL: "1 hour" },
-        { command: ["npm", "start", "--silent"] }
+        // `npm start` compiles first: slow on a busy machine
+        { command: ["npm", "start", "--silent"], readyTimeoutMs: 180_000 }
       )
       const tree = descendants(service.child.pid!)
       expect(tree.length).toBeGreaterThan(0)
@@ -111,5 +112,5 @@ describe("graceful shutdown", () => {
       })
       expect(tree.filter(isAlive)).toEqual([])
       expect(yield* Effect.promise(() => isListening(service.port))).toBe(false)
-    }), { timeout: 120_000 })
+    }), { timeout: 240_000 })
 })

@@ -19,7 +19,7 @@ export interface RunningService {
 
 export const startService = (
   env: Record<string, string | undefined>,
-  options: { readonly command?: ReadonlyArray<string>; readonly cwd?: string } = {}
+  options: { readonly command?: ReadonlyArray<string>; readonly cwd?: string; readonly readyTimeoutMs?: number } = {}
 ) =>
   Effect.gen(function* () {
     const port = yield* freePort
@@ -38,12 +38,12 @@ export const startService = (
     const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)))
     const service: RunningService = { child, port, base: `http://127.0.0.1:${port}`, output: () => output, exited }
     yield* Effect.addFinalizer(() => Effect.sync(() => child.exitCode === null && child.kill("SIGKILL")))
-    yield* waitUntilReady(service)
+    yield* waitUntilReady(service, options.readyTimeoutMs)
     return service
   })
 
 /** Polls /ready until 200 (or the child exits, or 60 s pass). */
-export const waitUntilReady = (service: RunningService, timeoutMs = 60_000) =>
+export const waitUntilReady = (service: RunningService, timeoutMs: number = 60_000) =>
   Effect.promise(async () => {
     const deadline = Date.now() + timeoutMs
     while (Date.now() < deadline && service.child.exitCode === null) {
