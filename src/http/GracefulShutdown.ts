@@ -12,6 +12,7 @@ import type * as http from "node:http"
 import type { RequestGate } from "./Operations.js"
 
 export interface DrainReport {
+  /** Requests answered (or cut off) during the drain: in flight at the signal, and read since. */
   readonly inFlight: number
   readonly cutOff: number
   readonly millis: number
@@ -21,9 +22,14 @@ export interface DrainReport {
 export const trackResponses = (server: http.Server, gate: RequestGate) => {
   const open = new Set<http.ServerResponse>()
   let onIdle: (() => void) | undefined
+  /** Requests read while draining (on connections accepted before the listener closed). */
+  let lateArrivals = 0
   server.on("request", (_request: http.IncomingMessage, response: http.ServerResponse) => {
     open.add(response)
-    if (gate.shuttingDown) response.shouldKeepAlive = false
+    if (gate.shuttingDown) {
+      response.shouldKeepAlive = false
+      lateArrivals++
+    }
     response.once("close", () => {
       open.delete(response)
       if (open.size === 0) onIdle?.()
@@ -35,8 +41,8 @@ export const trackResponses = (server: http.Server, gate: RequestGate) => {
     Effect.promise(async () => {
       const started = Date.now()
       // requests already sent on idle keep-alive sockets become "in flight" in this tick
+      const atSignal = open.size - lateArrivals
       await new Promise((resolve) => setTimeout(resolve, 25))
-      const inFlight = open.size
       for (const response of open) {
         if (!response.headersSent) response.shouldKeepAlive = false
       }
@@ -54,7 +60,7 @@ export const trackResponses = (server: http.Server, gate: RequestGate) => {
       clearTimeout(timer)
       const cutOff = outcome === "timeout" ? open.size : 0
       server.closeAllConnections()
-      return { inFlight, cutOff, millis: Date.now() - started }
+      return { inFlight: atSignal + lateArrivals, cutOff, millis: Date.now() - started }
     })
 
   return { drain }
