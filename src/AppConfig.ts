@@ -63,7 +63,9 @@ export const ServiceConfig = Config.all({
   logLevel: AppLogLevel,
   dataDir: DataDir,
   databaseUrl: DatabaseUrl,
-  operatorToken: OperatorToken
+  operatorToken: OperatorToken,
+  // defined below; Config is lazy, so the forward reference is read when ServiceConfig is
+  operations: Config.suspend(() => OperationsConfig)
 }).pipe(
   Config.validate({
     message: "STARMILE_OPERATOR_TOKEN is required when DATABASE_URL is set (at least 16 characters)",
@@ -79,3 +81,66 @@ export const DomainConfigFromEnv = Layer.effect(
     (settings) => DomainConfig.of(settings)
   )
 )
+
+// --- operations (issue 9): shutdown, database bounds, shedding, logs, traces -----------------
+
+const durationAtLeast = (name: string, fallback: Duration.DurationInput, min: Duration.DurationInput) =>
+  Config.duration(name).pipe(
+    Config.withDefault(Duration.decode(fallback)),
+    Config.validate({
+      message: `${name} must be at least ${Duration.format(Duration.decode(min))}`,
+      validation: (d) => Duration.greaterThanOrEqualTo(d, Duration.decode(min))
+    })
+  )
+
+/** How long in-flight requests may take to finish after SIGTERM/SIGINT. */
+export const ShutdownGrace = durationAtLeast("STARMILE_SHUTDOWN_GRACE", "10 seconds", "0 millis")
+
+/** Database connections this instance may hold, and how long any wait on the database may be. */
+export const DatabaseSettings = Config.all({
+  maxConnections: Config.integer("STARMILE_DB_POOL_SIZE").pipe(
+    Config.withDefault(10),
+    Config.validate({
+      message: "STARMILE_DB_POOL_SIZE must be between 1 and 1000",
+      validation: (n) => n >= 1 && n <= 1000
+    })
+  ),
+  connectTimeout: durationAtLeast("STARMILE_DB_CONNECT_TIMEOUT", "3 seconds", "100 millis"),
+  acquireTimeout: durationAtLeast("STARMILE_DB_ACQUIRE_TIMEOUT", "2 seconds", "50 millis"),
+  statementTimeout: durationAtLeast("STARMILE_DB_STATEMENT_TIMEOUT", "5 seconds", "100 millis"),
+  startTimeout: durationAtLeast("STARMILE_DB_START_TIMEOUT", "30 seconds", "0 millis")
+})
+
+/** Requests in flight on one instance beyond which it answers 503 overloaded at once. */
+export const MaxInFlight = Config.integer("STARMILE_MAX_IN_FLIGHT").pipe(
+  Config.withDefault(128),
+  Config.validate({
+    message: "STARMILE_MAX_IN_FLIGHT must be between 1 and 100000",
+    validation: (n) => n >= 1 && n <= 100_000
+  })
+)
+
+/** `json` (one object per line) or `pretty`; JSON unless stdout is a terminal. */
+export const LogFormat = Config.literal("json", "pretty")("LOG_FORMAT").pipe(
+  Config.withDefault(process.stdout.isTTY ? "pretty" as const : "json" as const)
+)
+
+/** One JSON line per request on stdout (off by default: it costs a write per request). */
+export const AccessLog = Config.boolean("STARMILE_ACCESS_LOG").pipe(Config.withDefault(false))
+
+/** Traces are exported over OTLP/HTTP only when this is set (e.g. http://collector:4318). */
+export const OtlpEndpoint = Config.option(Config.string("OTEL_EXPORTER_OTLP_ENDPOINT")).pipe(
+  Config.map(Option.filter((url) => url.trim() !== ""))
+)
+
+export const OtelServiceName = Config.string("OTEL_SERVICE_NAME").pipe(Config.withDefault("starmile-hub"))
+
+export const OperationsConfig = Config.all({
+  shutdownGrace: ShutdownGrace,
+  database: DatabaseSettings,
+  maxInFlight: MaxInFlight,
+  logFormat: LogFormat,
+  accessLog: AccessLog,
+  otlpEndpoint: OtlpEndpoint,
+  otelServiceName: OtelServiceName
+})

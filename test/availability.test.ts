@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from "@effect/vitest"
 import { NodeHttpServer } from "@effect/platform-node"
-import { Effect, Layer, Redacted } from "effect"
+import { Effect, Layer, Redacted, Schedule } from "effect"
 import { HttpLive } from "../src/http/Server.js"
 import { DomainLive } from "../src/index.js"
 import { OperatorTokenValue } from "../src/OperatorToken.js"
@@ -37,13 +37,23 @@ describe("database availability", () => {
       yield* adminStatement(`select pg_terminate_backend(pid) from pg_stat_activity where datname = '${name}'`)
       const ready = yield* get("/ready")
       expect(ready.status).toBe(503)
-      expect(ready.body).toEqual({ message: "The database is not reachable.", code: "database_unavailable" })
+      expect(ready.body).toEqual({
+        message: "The database is not reachable.",
+        code: "database_unavailable",
+        request_id: ready.headers["x-request-id"]
+      })
+      expect(ready.headers["retry-after"]).toBe("1")
       const partner = yield* get("/api/v1/services", "some-token")
       expect(partner.status).toBe(503)
       expect(partner.body.code).toBe("database_unavailable")
       expect((yield* get("/health")).status).toBe(200) // liveness does not depend on the database
 
       yield* adminStatement(`alter database ${name} allow_connections true`)
-      expect((yield* get("/ready")).status).toBe(200)
+      // a request failed with database_unavailable just now: /ready stays 503 for 2 s after it
+      const back = yield* get("/ready").pipe(
+        Effect.filterOrFail((r) => r.status === 200),
+        Effect.retry(Schedule.spaced("200 millis").pipe(Schedule.upTo("5 seconds")))
+      )
+      expect(back.status).toBe(200)
     }))
 })

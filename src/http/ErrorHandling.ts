@@ -24,6 +24,7 @@ import {
   UnsupportedMediaType,
   ValidationFailed
 } from "../domain/Errors.js"
+import { reportDatabaseOutage } from "../observability/Logging.js"
 import { pgErrorInfo } from "../persistence/SqlErrors.js"
 import { StarmileApi } from "./Api.js"
 import { MAX_BODY_BYTES, withCheckedBody } from "./RequestBody.js"
@@ -105,7 +106,8 @@ const fromDefect = (defect: unknown): Effect.Effect<never, ApiFailure> => {
   if (isBodyTooLarge(defect)) return Effect.fail(tooLarge())
   if (isJsonParseFailure(defect)) return Effect.fail(new MalformedBody({ message: "The request body is not valid JSON." }))
   if (defect instanceof SqlError.SqlError && isUnavailability(defect)) {
-    return Effect.logError("database unavailable", Cause.die(defect)).pipe(
+    // an outage fails every request: one summary line per interval, not a stack per request
+    return reportDatabaseOutage(defect).pipe(
       Effect.zipRight(Effect.fail(new DatabaseUnavailable({ message: "The database is unavailable; retry shortly." })))
     )
   }

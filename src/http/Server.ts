@@ -17,6 +17,7 @@ import { challengeFor } from "./Challenge.js"
 import { methodNotAllowed } from "./MethodNotAllowed.js"
 import { CatalogueHttpLive } from "./CatalogueHttp.js"
 import { ErrorHandlingLive } from "./ErrorHandling.js"
+import { operations } from "./Operations.js"
 import { JobsHttpLive } from "./JobsHttp.js"
 import { MappingsHttpLive } from "./MappingsHttp.js"
 import { OAuthHttpLive } from "./OAuthHttp.js"
@@ -62,7 +63,7 @@ const bearerChallenge = HttpMiddleware.make((app) =>
     app
   ))
 
-export const HttpLive = HttpApiBuilder.serve((app) => bearerChallenge(methodNotAllowed(app))).pipe(
+export const HttpLive = HttpApiBuilder.serve((app) => operations(bearerChallenge(methodNotAllowed(app)))).pipe(
   // partner references in paths are up to 255 characters (find-my-way's default is 100),
   // percent-encoded up to 3 bytes each
   Layer.provide(HttpRouter.setRouterConfig({ maxParamLength: 1024 })),

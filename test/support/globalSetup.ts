@@ -3,6 +3,7 @@
  * in a temporary directory (removed afterwards). Each test file then creates its own database.
  */
 import { Effect, Exit, Redacted, Scope } from "effect"
+import { execFileSync } from "node:child_process"
 import * as fs from "node:fs"
 import * as os from "node:os"
 import * as path from "node:path"
@@ -15,7 +16,14 @@ declare module "vitest" {
   }
 }
 
+/** The compiled service (dist/), for the tests that run it as a child process (test/support/Service.ts). */
+const buildService = () =>
+  execFileSync(process.execPath, [path.resolve("node_modules/typescript/bin/tsc"), "-p", "tsconfig.build.json"], {
+    stdio: "inherit"
+  })
+
 export default async function setup(project: TestProject) {
+  buildService()
   const configured = process.env["DATABASE_URL"]
   if (configured !== undefined && configured !== "") {
     project.provide("adminDatabaseUrl", configured)

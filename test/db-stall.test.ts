@@ -1,0 +1,112 @@
+/**
+ * The database stalling (a frozen server or a black-holed network): with a TCP proxy between
+ * the running service and PostgreSQL that stops forwarding, requests answer 503
+ * database_unavailable with Retry-After within the configured bounds, /ready turns 503, and
+ * everything works again once the proxy forwards again. Load shedding is checked on the same
+ * kind of stall: requests held by the database fill the in-flight limit.
+ */
+import { describe, expect, it } from "@effect/vitest"
+import { Effect } from "effect"
+import { OPERATOR_TOKEN, request, startService } from "./support/Service.js"
+import { stallingProxy } from "./support/StallingProxy.js"
+import { adminDatabaseUrl, scopedDatabase } from "./support/TestDatabase.js"
+
+/** A database on the run's server, reached through a stalling proxy. */
+const proxiedDatabase = Effect.gen(function* () {
+  const name = yield* scopedDatabase
+  const admin = new URL(adminDatabaseUrl())
+  const proxy = yield* stallingProxy({ host: admin.hostname, port: Number(admin.port || 5432) })
+  const url = new URL(admin)
+  url.host = `127.0.0.1:${proxy.port}`
+  url.pathname = `/${name}`
+  return { proxy, url: url.toString() }
+})
+
+const warehouse = (code: string) => ({ code, name: `Warehouse ${code}`, country: "AZ" })
+
+describe("database stall", () => {
+  it.scopedLive("requests answer 503 within the bounds, /ready turns 503, and all recovers", () =>
+    Effect.gen(function* () {
+      const { proxy, url } = yield* proxiedDatabase
+      const service = yield* startService({
+        DATABASE_URL: url,
+        STARMILE_DB_POOL_SIZE: "4",
+        STARMILE_DB_CONNECT_TIMEOUT: "500 millis",
+        STARMILE_DB_ACQUIRE_TIMEOUT: "500 millis",
+        STARMILE_DB_STATEMENT_TIMEOUT: "1 second",
+        STARMILE_RESOLVER_INTERVAL: "1 hour"
+      })
+      const create = (code: string) => request(service.base, "POST", "/operator/v1/warehouses", { token: OPERATOR_TOKEN, body: warehouse(code) })
+      expect((yield* Effect.promise(() => create("W1"))).status).toBe(201)
+
+      proxy.stall()
+      const [ready, created, partner] = yield* Effect.promise(() =>
+        Promise.all([
+          request(service.base, "GET", "/ready"),
+          create("W2"),
+          request(service.base, "GET", "/api/v1/services", { token: "some-partner-token" })
+        ])
+      )
+      expect(ready.status).toBe(503)
+      expect(ready.millis).toBeLessThan(1900)
+      for (const answer of [created, partner]) {
+        expect(answer.status, JSON.stringify(answer.body)).toBe(503)
+        expect(answer.body.code).toBe("database_unavailable")
+        expect(answer.body.request_id).toBe(answer.headers.get("x-request-id"))
+        expect(answer.headers.get("retry-after")).toBe("1")
+        // statement 1 s + the client's 1 s read grace, or the 0.5 s acquire bound, plus slack
+        expect(answer.millis).toBeLessThan(3500)
+      }
+      expect((yield* Effect.promise(() => request(service.base, "GET", "/health"))).status).toBe(200)
+
+      proxy.resume()
+      const recovered = yield* Effect.promise(async () => {
+        const deadline = Date.now() + 15_000
+        while (Date.now() < deadline) {
+          if ((await request(service.base, "GET", "/ready")).status === 200) return true
+          await new Promise((r) => setTimeout(r, 200))
+        }
+        return false
+      })
+      expect(recovered).toBe(true)
+      expect((yield* Effect.promise(() => create("W3"))).status).toBe(201)
+      // the outage was logged as summaries, not a stack trace per request
+      expect(service.output()).toContain("database unavailable")
+      expect(service.output()).not.toMatch(/at .*node_modules\/pg/)
+    }), { timeout: 90_000 })
+
+  it.scopedLive("beyond STARMILE_MAX_IN_FLIGHT: 503 overloaded with Retry-After at once; /health is not starved", () =>
+    Effect.gen(function* () {
+      const { proxy, url } = yield* proxiedDatabase
+      const service = yield* startService({
+        DATABASE_URL: url,
+        STARMILE_MAX_IN_FLIGHT: "4",
+        STARMILE_DB_STATEMENT_TIMEOUT: "5 seconds",
+        STARMILE_RESOLVER_INTERVAL: "1 hour"
+      })
+      proxy.stall()
+      // each create waits on the stalled database: four fill the limit, the rest are shed
+      const creates = Array.from({ length: 12 }, (_, i) =>
+        request(service.base, "POST", "/operator/v1/warehouses", { token: OPERATOR_TOKEN, body: warehouse(`S${i}`) }))
+      yield* Effect.sleep("300 millis")
+      const health = yield* Effect.promise(() => request(service.base, "GET", "/health"))
+      expect(health.status).toBe(200)
+      expect(health.millis).toBeLessThan(1000)
+      proxy.resume()
+      const answers = yield* Effect.promise(() => Promise.all(creates))
+      const shed = answers.filter((a) => a.status === 503)
+      const created = answers.filter((a) => a.status === 201)
+      expect(shed.length).toBeGreaterThan(0)
+      expect(created.length + shed.length, JSON.stringify(answers.map((a) => a.status))).toBe(answers.length)
+      expect(created.length).toBeGreaterThanOrEqual(1)
+      for (const answer of shed) {
+        expect(answer.body.code).toBe("overloaded")
+        expect(answer.headers.get("retry-after")).toBe("1")
+        expect(answer.millis).toBeLessThan(1000)
+      }
+      // once the load is gone, the instance takes requests again
+      expect((yield* Effect.promise(() =>
+        request(service.base, "POST", "/operator/v1/warehouses", { token: OPERATOR_TOKEN, body: warehouse("AFTER") })
+      )).status).toBe(201)
+    }), { timeout: 90_000 })
+})
