@@ -79,9 +79,14 @@ export const contractViolation = (
   const where = `${method} ${found.template} → ${status}`
   const response = found.operation["responses"]?.[String(status)]
   if (response === undefined) return `${where}: status not declared in the ${found.document} document`
-  const media = response["content"]?.["application/json"]
+  const content: Record<string, unknown> = response["content"] ?? {}
+  const media = content["application/json"]
   if (media === undefined) {
-    return body === undefined || body === "" ? undefined : `${where}: the document declares no body, got ${JSON.stringify(body)}`
+    if (body === undefined || body === "") return undefined
+    // a declared non-JSON body (Prometheus text): its media type must be the one sent
+    const sent = (contentType ?? "").split(";")[0]!.trim()
+    if (!isJson && Object.keys(content).some((type) => type.split(";")[0]!.trim() === sent)) return undefined
+    return `${where}: the document declares no body, got ${JSON.stringify(body).slice(0, 300)}`
   }
   if (!isJson) return `${where}: expected JSON, got Content-Type ${contentType}`
   const pointer = `${found.document}.json#/paths/${escapePointer(found.template)}/${method.toLowerCase()}/responses/${status}` +
