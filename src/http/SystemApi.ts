@@ -37,7 +37,10 @@ export class SystemApi extends HttpApiGroup.make("system")
   )
   .add(
     HttpApiEndpoint.get("metrics", "/metrics")
-      .addSuccess(HttpApiSchema.Text({ contentType: "text/plain; version=0.0.4; charset=utf-8" }))
+      .addSuccess(
+        HttpApiSchema.Text({ contentType: "text/plain; version=0.0.4; charset=utf-8" })
+          .annotations({ description: "Prometheus text exposition format 0.0.4" })
+      )
       .middleware(OperatorAuth)
       .annotate(OpenApi.Summary, "Prometheus metrics")
       .annotate(OpenApi.Description, "Prometheus text exposition (operator token)")
