@@ -4,15 +4,7 @@
 # then an 8 MB body. Prints the answer times, the slowest /health and the server's RSS growth.
 # Usage (from the project root, after npm run build): bash bench/hostile.sh
 set -u
-db=bench_hostile_$$
-psql -h 127.0.0.1 -U postgres -q -c "create database $db" >/dev/null
-port=$((36000 + RANDOM % 4000))
-DATABASE_URL=postgres://postgres@127.0.0.1:5432/$db PORT=$port STARMILE_OPERATOR_TOKEN=bench-operator-token-0123456789 \
-  node dist/main.js >/dev/null 2>&1 &
-pid=$!
-trap 'kill $pid 2>/dev/null; wait $pid 2>/dev/null; psql -h 127.0.0.1 -U postgres -q -c "drop database if exists $db with (force)" >/dev/null' EXIT
-for _ in $(seq 1 60); do curl -sf "http://127.0.0.1:$port/health" >/dev/null 2>&1 && break; sleep 0.5; done
-read -r token service < <(BASE_URL=http://127.0.0.1:$port OPERATOR_TOKEN=bench-operator-token-0123456789 node ../shared/perf/fixture.mjs)
+. "$(dirname "$0")/start-service.sh"
 PORT=$port TOKEN=$token SERVICE=$service PID=$pid node --input-type=module -e '
 const base = `http://127.0.0.1:${process.env.PORT}`
 import { readFileSync } from "node:fs"
