@@ -65,7 +65,7 @@ const main = Effect.gen(function* () {
   const server = createServer()
   const { drain } = trackResponses(server, gate)
   const ServerLive = NodeHttpServer.layer(() => server, { port: config.port, host: "0.0.0.0" })
-  const Domain = withServiceSpans(DomainLive, TRACED_SERVICES).pipe(Layer.provide(DomainConfigFromEnv))
+  const Domain = withServiceSpans(DomainLive, TRACED_SERVICES, Option.isSome(ops.otlpEndpoint)).pipe(Layer.provide(DomainConfigFromEnv))
   const AppLive = Layer.mergeAll(HttpLive.pipe(Layer.provide(ServerLive)), JobsLive, DemoLive).pipe(
     Layer.provide(Domain),
     Layer.provide(OperatorTokenLive),

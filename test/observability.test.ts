@@ -7,13 +7,14 @@ import { expect, layer } from "@effect/vitest"
 import { HttpClient, HttpClientRequest } from "@effect/platform"
 import { NodeHttpServer } from "@effect/platform-node"
 import { InMemorySpanExporter, SimpleSpanProcessor } from "@opentelemetry/sdk-trace-base"
-import { Effect, Layer, Redacted } from "effect"
+import { Effect, Layer, Metric, Redacted } from "effect"
 import { Billing } from "../src/domain/Billing.js"
 import { Credentials } from "../src/domain/Credentials.js"
 import { Orders } from "../src/domain/Orders.js"
 import { Operations, RequestGate } from "../src/http/Operations.js"
 import { HttpLive } from "../src/http/Server.js"
 import { DomainLive } from "../src/index.js"
+import { ordersCreated as ordersCreatedCounter } from "../src/observability/Metrics.js"
 import { sdkLayer, withServiceSpans } from "../src/observability/Tracing.js"
 import { OperatorTokenValue } from "../src/OperatorToken.js"
 import { setupWorkspace } from "./support/Fixtures.js"
@@ -26,14 +27,17 @@ const spans = new InMemorySpanExporter()
 /** Access log on, no shedding: the gate main.ts builds from STARMILE_ACCESS_LOG=true. */
 const gate = new RequestGate(1000, true)
 
-const TracedAppLive = HttpLive.pipe(
-  Layer.provide(Layer.succeed(Operations, gate)),
-  Layer.provideMerge(NodeHttpServer.layerTest),
-  Layer.provideMerge(withServiceSpans(DomainLive, [Orders, Credentials, Billing])),
-  Layer.provide(Layer.succeed(OperatorTokenValue, Redacted.make(TEST_OPERATOR_TOKEN))),
-  Layer.provideMerge(TestDatabaseLive()),
-  Layer.provide(sdkLayer(new SimpleSpanProcessor(spans), "starmile-test"))
-)
+/** The app as main.ts builds it: service spans only when an exporter reads them. */
+const appLive = (serviceSpans: boolean) =>
+  HttpLive.pipe(
+    Layer.provide(Layer.succeed(Operations, gate)),
+    Layer.provideMerge(NodeHttpServer.layerTest),
+    Layer.provideMerge(withServiceSpans(DomainLive, [Orders, Credentials, Billing], serviceSpans)),
+    Layer.provide(Layer.succeed(OperatorTokenValue, Redacted.make(TEST_OPERATOR_TOKEN))),
+    Layer.provideMerge(TestDatabaseLive()),
+    Layer.provide(sdkLayer(new SimpleSpanProcessor(spans), "starmile-test"))
+  )
+const TracedAppLive = appLive(true)
 
 /** `name{labels} value` lines of the Prometheus text exposition format (0.0.4). */
 const SAMPLE_LINE = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{(?:[a-zA-Z_][a-zA-Z0-9_]*="(?:[^"\\]|\\.)*",?)*\})? (-?[0-9.eE+-]+|NaN|\+Inf|-Inf)$/
@@ -143,5 +147,20 @@ layer(TracedAppLive)("observability", (it) => {
         status: 401
       })
       expect(typeof entries[0].duration_ms).toBe("number")
+    }))
+})
+
+layer(appLive(false))("observability without domain service spans (no exporter configured)", (it) => {
+  it.effect("a create makes no Orders.create span, and its outcome counter still counts", () =>
+    Effect.gen(function* () {
+      const ws = yield* setupWorkspace()
+      const before = yield* Metric.value(ordersCreatedCounter)
+      spans.reset()
+      yield* createOrder(ws)
+      const after = yield* Metric.value(ordersCreatedCounter)
+      expect(after.count - before.count).toBe(1)
+      const names = spans.getFinishedSpans().map((s) => s.name)
+      expect(names).not.toContain("Orders.create")
+      expect(names).not.toContain("Credentials.authenticate")
     }))
 })

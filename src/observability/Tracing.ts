@@ -74,21 +74,23 @@ const outcomeHooks: Record<string, (exit: Exit.Exit<unknown, unknown>, args: Rea
   }
 }
 
-const wrapService = (name: string, service: object): object => {
+const wrapService = (name: string, service: object, spans: boolean): object => {
   const wrapped: Record<string, unknown> = Object.create(Object.getPrototypeOf(service))
   for (const [key, value] of Object.entries(service)) {
     const spanName = `${name}.${key}`
+    const hook = outcomeHooks[spanName]
     if (Effect.isEffect(value)) {
-      wrapped[key] = Effect.withSpan(value, spanName)
-    } else if (typeof value === "function") {
+      wrapped[key] = spans ? Effect.withSpan(value, spanName) : value
+    } else if (typeof value === "function" && (spans || hook !== undefined)) {
       wrapped[key] = (...args: Array<unknown>) => {
         const result: unknown = value.apply(service, args)
         if (!Effect.isEffect(result)) return result
-        const hook = outcomeHooks[spanName]
         const observed = hook === undefined
           ? result
           : Effect.onExit(result, (exit) => Effect.sync(() => hook(exit, args)))
-        return Effect.withSpan(Effect.tap(observed, annotateResult), spanName, { attributes: argumentAttributes(args) })
+        return spans
+          ? Effect.withSpan(Effect.tap(observed, annotateResult), spanName, { attributes: argumentAttributes(args) })
+          : observed
       }
     } else {
       wrapped[key] = value
@@ -98,21 +100,24 @@ const wrapService = (name: string, service: object): object => {
 }
 
 /**
- * The same layer, its services' methods each in a span named `Service.method` (and the
- * outcome counters above). Callers that got
+ * The same layer, its services' methods each in a span named `Service.method` when `spans` is
+ * true, and always with the outcome counters above. The service spans are for an exporter:
+ * without one nobody reads them, and they cost about a third of a create's CPU (README
+ * "Benchmarks"). Callers that got
  * the service from this layer's context (handlers, jobs) are traced; services built inside it
  * keep the references they captured.
  */
 export const withServiceSpans = <ROut, E, RIn>(
   layer: Layer.Layer<ROut, E, RIn>,
-  tags: ReadonlyArray<Context.Tag<any, any>>
+  tags: ReadonlyArray<Context.Tag<any, any>>,
+  spans = true
 ): Layer.Layer<ROut, E, RIn> =>
   Layer.map(layer, (context) => {
     let result = context
     for (const tag of tags) {
       const service = Context.getOption(result, tag)
       if (Option.isSome(service)) {
-        result = Context.add(result, tag, wrapService(tag.key.replace(/^starmile\//, ""), service.value))
+        result = Context.add(result, tag, wrapService(tag.key.replace(/^starmile\//, ""), service.value, spans))
       }
     }
     return result
