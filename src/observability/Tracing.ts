@@ -102,7 +102,7 @@ const wrapService = (name: string, service: object, spans: boolean): object => {
 /**
  * The same layer, its services' methods each in a span named `Service.method` when `spans` is
  * true, and always with the outcome counters above. The service spans are for an exporter:
- * without one nobody reads them, and they cost about a third of a create's CPU (README
+ * without one nobody reads them, and they cost about a tenth of a create's CPU (README
  * "Benchmarks"). Callers that got
  * the service from this layer's context (handlers, jobs) are traced; services built inside it
  * keep the references they captured.
