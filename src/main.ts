@@ -5,7 +5,7 @@
  * STARMILE_SHUTDOWN_GRACE); then the jobs stop between batches, the pool and the embedded
  * database close. Production command: `node dist/main.js` (what `npm start` execs).
  */
-import { NodeHttpServer, NodeRuntime } from "@effect/platform-node"
+import { NodeRuntime } from "@effect/platform-node"
 import { SqlError } from "@effect/sql"
 import { Cause, Config, Effect, Exit, Layer, LogLevel, Option, Redacted } from "effect"
 import { createServer } from "node:http"
@@ -21,6 +21,7 @@ import { RegionMappings } from "./domain/RegionMappings.js"
 import { StatusPool } from "./domain/StatusPool.js"
 import { trackResponses } from "./http/GracefulShutdown.js"
 import { Operations, RequestGate } from "./http/Operations.js"
+import * as ListenerServer from "./http/ListenerServer.js"
 import { HttpLive } from "./http/Server.js"
 import { DomainLive } from "./index.js"
 import { JobRegistry } from "./jobs/Jobs.js"
@@ -64,7 +65,7 @@ const main = Effect.gen(function* () {
   const gate = new RequestGate(ops.maxInFlight, ops.accessLog)
   const server = createServer()
   const { drain } = trackResponses(server, gate)
-  const ServerLive = NodeHttpServer.layer(() => server, { port: config.port, host: "0.0.0.0" })
+  const ServerLive = ListenerServer.layer(() => server, { port: config.port, host: "0.0.0.0" })
   const Domain = withServiceSpans(DomainLive, TRACED_SERVICES, Option.isSome(ops.otlpEndpoint)).pipe(Layer.provide(DomainConfigFromEnv))
   const AppLive = Layer.mergeAll(HttpLive.pipe(Layer.provide(ServerLive)), JobsLive, DemoLive).pipe(
     Layer.provide(Domain),

@@ -2,8 +2,8 @@
  * The database going away: /ready and every endpoint answer 503 database_unavailable (the
  * envelope, "retry shortly"), and all is well again when it comes back.
  */
+import * as ListenerServer from "../src/http/ListenerServer.js"
 import { describe, expect, it } from "@effect/vitest"
-import { NodeHttpServer } from "@effect/platform-node"
 import { Effect, Layer, Redacted, Schedule } from "effect"
 import { HttpLive } from "../src/http/Server.js"
 import { DomainLive } from "../src/index.js"
@@ -23,7 +23,7 @@ describe("database availability", () => {
       )
       const app = yield* Layer.build(
         HttpLive.pipe(
-          Layer.provideMerge(NodeHttpServer.layerTest),
+          Layer.provideMerge(ListenerServer.layerTest),
           Layer.provide(DomainLive),
           Layer.provide(Layer.succeed(OperatorTokenValue, Redacted.make(TEST_OPERATOR_TOKEN))),
           Layer.provide(database)

@@ -3,9 +3,9 @@
  * spans (collected by an in-memory exporter) with the partner, order tracking and parcel count;
  * `/metrics` is Prometheus text whose counters move; errors carry the request id.
  */
+import * as ListenerServer from "../src/http/ListenerServer.js"
 import { expect, layer } from "@effect/vitest"
 import { HttpClient, HttpClientRequest } from "@effect/platform"
-import { NodeHttpServer } from "@effect/platform-node"
 import { InMemorySpanExporter, SimpleSpanProcessor } from "@opentelemetry/sdk-trace-base"
 import { Effect, Layer, Metric, Redacted } from "effect"
 import { Billing } from "../src/domain/Billing.js"
@@ -31,7 +31,7 @@ const gate = new RequestGate(1000, true)
 const appLive = (serviceSpans: boolean) =>
   HttpLive.pipe(
     Layer.provide(Layer.succeed(Operations, gate)),
-    Layer.provideMerge(NodeHttpServer.layerTest),
+    Layer.provideMerge(ListenerServer.layerTest),
     Layer.provideMerge(withServiceSpans(DomainLive, [Orders, Credentials, Billing], serviceSpans)),
     Layer.provide(Layer.succeed(OperatorTokenValue, Redacted.make(TEST_OPERATOR_TOKEN))),
     Layer.provideMerge(TestDatabaseLive()),

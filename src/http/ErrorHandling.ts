@@ -92,7 +92,7 @@ const isUnavailability = (error: SqlError.SqlError): boolean => {
   return code === undefined || /^(E|08|53|57)/.test(code)
 }
 
-type ApiFailure =
+export type ApiFailure =
   | ValidationFailed
   | NotFound
   | MalformedBody
@@ -101,7 +101,8 @@ type ApiFailure =
   | DatabaseUnavailable
   | InternalError
 
-const fromDefect = (defect: unknown): Effect.Effect<never, ApiFailure> => {
+/** What a defect is answered with: the typed body-read error it carries, 503 for an outage, else 500. */
+export const fromDefect = (defect: unknown): Effect.Effect<never, ApiFailure> => {
   if (isBodyError(defect)) return Effect.fail(defect)
   if (isBodyTooLarge(defect)) return Effect.fail(tooLarge())
   if (isJsonParseFailure(defect)) return Effect.fail(new MalformedBody({ message: "The request body is not valid JSON." }))

@@ -118,6 +118,9 @@ const makeParserWorker = () => {
 
 const parseOnWorker = makeParserWorker()
 
+/** The inline check of a small body (at most INLINE_PARSE_BYTES), for a caller outside an Effect. */
+export const parseSmallJson = (bytes: Uint8Array): JsonBodyResult => parseJsonBody(bytes, LIMITS)
+
 /** Checks and parses a JSON body (see the module comment for the limits). */
 export const parseJson = (bytes: Uint8Array): Effect.Effect<JsonBodyResult> =>
   bytes.byteLength <= INLINE_PARSE_BYTES ? Effect.sync(() => parseJsonBody(bytes, LIMITS)) : parseOnWorker(bytes)

@@ -29,12 +29,13 @@ export class Operations extends Context.Reference<Operations>()("starmile/Operat
 
 export const RETRY_AFTER_SECONDS = "1"
 
-const REQUEST_ID_HEADER = "x-request-id"
+export const REQUEST_ID_HEADER = "x-request-id"
 const SANE_REQUEST_ID = /^[\w.:@/+=-]{1,128}$/
 
-export const requestIdOf = (request: HttpServerRequest.HttpServerRequest): string => {
-  const given = request.headers[REQUEST_ID_HEADER]
-  return given !== undefined && SANE_REQUEST_ID.test(given) ? given : crypto.randomUUID()
+/** The request's X-Request-Id when sane, otherwise a new one. */
+export const requestIdOf = (headers: { readonly [name: string]: string | ReadonlyArray<string> | undefined }): string => {
+  const given = headers[REQUEST_ID_HEADER]
+  return typeof given === "string" && SANE_REQUEST_ID.test(given) ? given : crypto.randomUUID()
 }
 
 /** Probes and metrics are answered whatever the load. */
@@ -103,7 +104,8 @@ const routeOf = (span: Tracer.AnySpan | undefined): string => {
 
 const writeAccessLog = (
   requestId: string,
-  request: HttpServerRequest.HttpServerRequest,
+  method: string,
+  path: string,
   route: string,
   status: number,
   durationMs: number
@@ -114,13 +116,42 @@ const writeAccessLog = (
       level: "INFO",
       message: "http request",
       request_id: requestId,
-      method: request.method,
-      path: request.url,
+      method,
+      path,
       route,
       status,
       duration_ms: Math.round(durationMs * 10) / 10
     }) + "\n"
   )
+}
+
+/** The request count, latency and access log line of a request, once it is answered. */
+export const recordRequest = (
+  gate: RequestGate,
+  requestId: string,
+  method: string,
+  path: string,
+  route: string,
+  status: number,
+  startedAt: number
+) => {
+  const durationMs = performance.now() - startedAt
+  const labels = labelsFor(method, route, status)
+  httpRequests.unsafeUpdate(1, labels)
+  httpRequestDuration.unsafeUpdate(durationMs / 1000, labels)
+  if (gate.accessLog) writeAccessLog(requestId, method, path, route, status, durationMs)
+}
+
+/** One more request in flight (the gauge follows). */
+export const enter = (gate: RequestGate) => {
+  gate.inFlight++
+  httpRequestsInFlight.unsafeUpdate(gate.inFlight, [])
+}
+
+/** One request fewer in flight. */
+export const leave = (gate: RequestGate) => {
+  gate.inFlight--
+  httpRequestsInFlight.unsafeUpdate(gate.inFlight, [])
 }
 
 /**
@@ -133,14 +164,13 @@ export const operations = <E, R>(app: HttpApp.Default<E, R>): HttpApp.Default<E,
     const context = fiber.currentContext
     const request = Context.unsafeGet(context, HttpServerRequest.HttpServerRequest)
     const gate = Context.get(context, Operations)
-    const requestId = requestIdOf(request)
+    const requestId = requestIdOf(request.headers)
     if (gate.inFlight >= gate.maxInFlight && !isExempt(request.url)) {
       httpRequestsShed.unsafeUpdate(1, [])
       // answered by the server as this middleware's result (the app never runs)
       return Effect.succeed(overloaded(requestId))
     }
-    gate.inFlight++
-    httpRequestsInFlight.unsafeUpdate(gate.inFlight, [])
+    enter(gate)
     const span = context.unsafeMap.get(Tracer.ParentSpan.key) as Tracer.AnySpan | undefined
     if (span !== undefined && span._tag === "Span") span.attribute("request.id", requestId)
     const started = performance.now()
@@ -154,14 +184,8 @@ export const operations = <E, R>(app: HttpApp.Default<E, R>): HttpApp.Default<E,
     return Effect.onExit(
       Effect.zipRight(HttpApp.appendPreResponseHandler(decorate), Effect.annotateLogs(app, "request_id", requestId)),
       () => {
-        gate.inFlight--
-        httpRequestsInFlight.unsafeUpdate(gate.inFlight, [])
-        const route = routeOf(span)
-        const durationMs = performance.now() - started
-        const labels = labelsFor(request.method, route, status)
-        httpRequests.unsafeUpdate(1, labels)
-        httpRequestDuration.unsafeUpdate(durationMs / 1000, labels)
-        if (gate.accessLog) writeAccessLog(requestId, request, route, status, durationMs)
+        leave(gate)
+        recordRequest(gate, requestId, request.method, request.url, routeOf(span), status, started)
         return Effect.void
       }
     )

@@ -52,9 +52,19 @@ const notJson = () => new MalformedBody({ message: "The request body is not vali
 
 type BodyError = UnsupportedMediaType | PayloadTooLarge | MalformedBody | ValidationFailed
 
+/** Bodies already read at the listener (CreateOrderRoute.ts) of requests it handed to the pipeline. */
+const readAtListener = new WeakMap<IncomingMessage, Uint8Array>()
+
+/** Hands a body read at the listener to this reader: the request is not read a second time. */
+export const handOverBody = (source: IncomingMessage, bytes: Uint8Array): void => {
+  readAtListener.set(source, bytes)
+}
+
 /** The raw bytes, stopping at MAX_BODY_BYTES. */
 const readBytes = (source: IncomingMessage): Effect.Effect<Uint8Array, PayloadTooLarge | MalformedBody> =>
   Effect.async<Uint8Array, PayloadTooLarge | MalformedBody>((resume) => {
+    const handedOver = readAtListener.get(source)
+    if (handedOver !== undefined) return resume(Effect.succeed(handedOver))
     const declared = Number(source.headers["content-length"] ?? Number.NaN)
     if (declared > MAX_BODY_BYTES) {
       source.resume() // discard: the answer is 413 whatever follows

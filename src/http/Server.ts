@@ -14,6 +14,7 @@ import { Effect, Layer } from "effect"
 import { StarmileApi } from "./Api.js"
 import { ApiDocsLive } from "./ApiDocs.js"
 import { challengeFor } from "./Challenge.js"
+import { CreateOrderRouteLive } from "./CreateOrderRoute.js"
 import { methodNotAllowed } from "./MethodNotAllowed.js"
 import { CatalogueHttpLive } from "./CatalogueHttp.js"
 import { ErrorHandlingLive } from "./ErrorHandling.js"
@@ -63,7 +64,13 @@ const bearerChallenge = HttpMiddleware.make((app) =>
     app
   ))
 
+/**
+ * The app served: the HttpApi pipeline, and order creation at the listener when the server is
+ * ListenerServer's (which the service and the tests use; another HttpServer serves every route
+ * through the pipeline).
+ */
 export const HttpLive = HttpApiBuilder.serve((app) => operations(bearerChallenge(methodNotAllowed(app)))).pipe(
+  Layer.provide(CreateOrderRouteLive),
   // partner references in paths are up to 255 characters (find-my-way's default is 100),
   // percent-encoded up to 3 bytes each
   Layer.provide(HttpRouter.setRouterConfig({ maxParamLength: 1024 })),

@@ -1,10 +1,10 @@
 /**
- * The whole HTTP application in-process on a test server (NodeHttpServer.layerTest), over a
+ * The whole HTTP application in-process on a test server (ListenerServer.layerTest), over a
  * fresh migrated database. `call` sends a request and returns status, headers and parsed body,
  * after checking the response against the OpenAPI documents (ResponseContract.ts).
  */
+import * as ListenerServer from "../../src/http/ListenerServer.js"
 import { HttpClient, HttpClientRequest } from "@effect/platform"
-import { NodeHttpServer } from "@effect/platform-node"
 import { Effect, Layer, Redacted } from "effect"
 import { HttpLive } from "../../src/http/Server.js"
 import { DomainLive } from "../../src/index.js"
@@ -17,7 +17,7 @@ export const TEST_OPERATOR_TOKEN = "test-operator-token-0123456789"
 export const TestDomainLive = DomainLive.pipe(Layer.provideMerge(TestDatabaseLive()))
 
 export const TestAppLive = HttpLive.pipe(
-  Layer.provideMerge(NodeHttpServer.layerTest),
+  Layer.provideMerge(ListenerServer.layerTest),
   Layer.provideMerge(DomainLive),
   Layer.provide(Layer.succeed(OperatorTokenValue, Redacted.make(TEST_OPERATOR_TOKEN))),
   Layer.provideMerge(TestDatabaseLive())
