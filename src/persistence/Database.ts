@@ -69,6 +69,21 @@ export const DEFAULT_POOL: Required<Omit<PoolOptions, "startTimeout">> = {
 /** The client-side read timeout: after the server's own statement_timeout had its chance. */
 const CLIENT_READ_GRACE_MS = 1000
 
+const PREPARED_MARK = "/* prepared:"
+
+/**
+ * A statement whose text starts with `/* prepared:<name> *\/` is sent as the named prepared
+ * statement `<name>`: PostgreSQL parses and plans it once per connection, and each execution
+ * only binds the values (measured on the create: about 0.08 ms of PostgreSQL CPU and 0.03 ms
+ * of ours per call). Only for fixed texts (the same name always means the same text); another
+ * client (an embedder's PgClient) just sends the comment along.
+ */
+export const preparedName = (text: unknown): string | undefined => {
+  if (typeof text !== "string" || !text.startsWith(PREPARED_MARK)) return undefined
+  const end = text.indexOf(" */", PREPARED_MARK.length)
+  return end === -1 ? undefined : text.slice(PREPARED_MARK.length, end)
+}
+
 const makePool = (url: Redacted.Redacted, options: PoolOptions) => {
   const connectMs = Duration.toMillis(options.connectTimeout ?? DEFAULT_POOL.connectTimeout)
   const statementMs = Duration.toMillis(options.statementTimeout ?? DEFAULT_POOL.statementTimeout)
@@ -89,6 +104,8 @@ const makePool = (url: Redacted.Redacted, options: PoolOptions) => {
             callback(error, result)
           }
         }
+        const name = preparedName(args[0])
+        if (name !== undefined && Array.isArray(args[1])) args.splice(0, 2, { name, text: args[0], values: args[1] })
         // looked up per call, so whoever wraps pg.Client.prototype.query (tests count statements) still sees it
         return (pg.Client.prototype.query as (...args: Array<unknown>) => unknown).apply(this, args)
       }

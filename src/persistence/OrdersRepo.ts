@@ -221,13 +221,14 @@ export const OrdersRepoLive = Layer.effect(
 
       /**
        * One call of `starmile_create_order` (migration 0002): one statement, atomic without a
-       * transaction, planned once per connection. It re-checks the publication and the PUDO
+       * transaction, a named prepared statement on the service's pool (Database.ts), and its
+       * body planned once per connection. It re-checks the publication and the PUDO
        * point and reads the region mapping as it writes, so no cached answer can let a stale
        * catalogue through.
        */
       insertOrder: (order: NewOrderRow) => {
         const service = order.service
-        return sql`
+        return sql`/* prepared:starmile_create_order */
           select * from starmile_create_order(
             ${order.tracking}, ${order.partner_id}, ${order.warehouse_id}, ${service.id}, ${service.channel},
             ${service.destination_country}, ${service.first_step}, ${order.partner_order_id}, ${order.destination_type},
