@@ -46,6 +46,18 @@ describe("database availability", () => {
       const partner = yield* get("/api/v1/services", "some-token")
       expect(partner.status).toBe(503)
       expect(partner.body.code).toBe("database_unavailable")
+      // an order creation is answered at the listener (CreateOrderRoute.ts): the same 503
+      const create = yield* call("POST", "/api/v1/orders", {
+        token: "some-token",
+        body: { service_id: 1, order_id: "PO-1", parcels: [{ item_id: "I-1" }] }
+      }).pipe(Effect.provide(app))
+      expect(create.status).toBe(503)
+      expect(create.body).toEqual({
+        message: "The database is unavailable; retry shortly.",
+        code: "database_unavailable",
+        request_id: create.headers["x-request-id"]
+      })
+      expect(create.headers["retry-after"]).toBe("1")
       expect((yield* get("/health")).status).toBe(200) // liveness does not depend on the database
 
       yield* adminStatement(`alter database ${name} allow_connections true`)

@@ -91,17 +91,12 @@ export const CreateOrderRouteLive = Layer.effect(
     const gate = yield* Operations
     const runFork = Runtime.runFork(yield* Effect.runtime<never>())
 
-    const create = (token: string, request: CreateOrderRequest): Effect.Effect<Outcome, Answered | ApiFailure> =>
-      Effect.flatMap(
-        Effect.either(Effect.tap(credentials.authenticate(Redacted.make(token)), (p) => checkScope(p, "orders:create"))),
-        (principal) =>
-          Either.isLeft(principal)
-            ? Effect.succeed(HAND_OVER)
-            : Effect.map(orders.create(principal.right, request), (created): Outcome => ({ _tag: "Created", created }))
-      ).pipe(Effect.catchAllDefect(fromDefect))
-
+    /**
+     * The server span covers the create (a refused token is handed over unspanned: the
+     * pipeline's own server span then covers the whole request).
+     */
     const traced = (
-      program: Effect.Effect<Outcome, Answered | ApiFailure>,
+      program: Effect.Effect<CreatedOrder, Answered | ApiFailure>,
       request: http.IncomingMessage,
       requestId: string
     ) =>
@@ -118,7 +113,24 @@ export const CreateOrderRouteLive = Layer.effect(
           return exit
         }))
 
-    const statusOf = (exit: Exit.Exit<Outcome, Answered | ApiFailure>): number =>
+    const create = (
+      token: string,
+      request: CreateOrderRequest,
+      incoming: http.IncomingMessage,
+      requestId: string
+    ): Effect.Effect<Outcome, Answered | ApiFailure> =>
+      Effect.flatMap(
+        Effect.either(Effect.tap(credentials.authenticate(Redacted.make(token)), (p) => checkScope(p, "orders:create"))),
+        (principal) =>
+          Either.isLeft(principal)
+            ? Effect.succeed(HAND_OVER)
+            : Effect.map(
+              traced(Effect.catchAllDefect(orders.create(principal.right, request), fromDefect), incoming, requestId),
+              (created): Outcome => ({ _tag: "Created", created })
+            )
+      ).pipe(Effect.catchAllDefect(fromDefect))
+
+    const statusOf = (exit: Exit.Exit<CreatedOrder, Answered | ApiFailure>): number =>
       Exit.isSuccess(exit) ? 201 : Exit.isFailure(exit) && exit.cause._tag === "Fail" ? errorStatus(exit.cause.error) : 500
 
     const errorStatus = (error: Answered | ApiFailure): number => encoders.get(error._tag)?.status ?? 500
@@ -162,7 +174,7 @@ export const CreateOrderRouteLive = Layer.effect(
         if (parsed._tag !== "Parsed") return handOver(bytes)
         const decoded = decodeRequest(parsed.value)
         if (Either.isLeft(decoded)) return handOver(bytes)
-        runFork(traced(create(bearer[1]!, decoded.right), request, requestId)).addObserver((exit) => {
+        runFork(create(bearer[1]!, decoded.right, request, requestId)).addObserver((exit) => {
           if (Exit.isSuccess(exit)) {
             if (exit.value._tag === "HandOver") return handOver(bytes)
             const created = exit.value.created

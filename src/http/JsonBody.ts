@@ -48,24 +48,40 @@ function parseJsonBody(
   } catch {
     return { _tag: "NotJson" }
   }
-  // iterative, so a hostile depth cannot overflow this walk's own stack
-  const stack: Array<[unknown, number, string]> = [[value, 1, ""]]
-  let values = 0
-  while (stack.length > 0) {
-    const [node, depth, path] = stack.pop()!
-    if (++values > limits.values) return { _tag: "TooManyValues" }
-    if (typeof node !== "object" || node === null) continue
-    if (depth > limits.depth) return { _tag: "TooDeep" }
-    if (Array.isArray(node)) {
-      if (node.length > limits.listLength) return { _tag: "TooLong", path: path === "" ? "body" : path, length: node.length }
-      for (let i = 0; i < node.length; i++) stack.push([node[i], depth + 1, path === "" ? `${i}` : `${path}.${i}`])
-    } else {
-      for (const key in node) {
-        stack.push([(node as Record<string, unknown>)[key], depth + 1, path === "" ? key : `${path}.${key}`])
+  // iterative, so a hostile depth cannot overflow this walk's own stack; paths are built only
+  // to name a list that is too long (a second walk: every ordinary body passes without them)
+  const walk = (withPaths: boolean): JsonBodyResult | undefined => {
+    const nodes: Array<unknown> = [value]
+    const depths: Array<number> = [1]
+    const paths: Array<string> = [""]
+    let values = 0
+    while (nodes.length > 0) {
+      const node = nodes.pop()
+      const depth = depths.pop()!
+      const path = withPaths ? paths.pop()! : ""
+      if (++values > limits.values) return { _tag: "TooManyValues" }
+      if (typeof node !== "object" || node === null) continue
+      if (depth > limits.depth) return { _tag: "TooDeep" }
+      if (Array.isArray(node)) {
+        if (node.length > limits.listLength) {
+          return withPaths ? { _tag: "TooLong", path: path === "" ? "body" : path, length: node.length } : walk(true)
+        }
+        for (let i = 0; i < node.length; i++) {
+          nodes.push(node[i])
+          depths.push(depth + 1)
+          if (withPaths) paths.push(path === "" ? `${i}` : `${path}.${i}`)
+        }
+      } else {
+        for (const key in node) {
+          nodes.push((node as Record<string, unknown>)[key])
+          depths.push(depth + 1)
+          if (withPaths) paths.push(path === "" ? key : `${path}.${key}`)
+        }
       }
     }
+    return undefined
   }
-  return { _tag: "Parsed", value }
+  return walk(false) ?? { _tag: "Parsed", value }
 }
 
 const LIMITS = { depth: MAX_JSON_DEPTH, listLength: MAX_LIST_LENGTH, values: MAX_JSON_VALUES } as const

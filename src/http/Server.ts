@@ -64,13 +64,8 @@ const bearerChallenge = HttpMiddleware.make((app) =>
     app
   ))
 
-/**
- * The app served: the HttpApi pipeline, and order creation at the listener when the server is
- * ListenerServer's (which the service and the tests use; another HttpServer serves every route
- * through the pipeline).
- */
-export const HttpLive = HttpApiBuilder.serve((app) => operations(bearerChallenge(methodNotAllowed(app)))).pipe(
-  Layer.provide(CreateOrderRouteLive),
+/** Every route through the HttpApi pipeline (what any HttpServer serves). */
+export const HttpPipelineLive = HttpApiBuilder.serve((app) => operations(bearerChallenge(methodNotAllowed(app)))).pipe(
   // partner references in paths are up to 255 characters (find-my-way's default is 100),
   // percent-encoded up to 3 bytes each
   Layer.provide(HttpRouter.setRouterConfig({ maxParamLength: 1024 })),
@@ -79,3 +74,10 @@ export const HttpLive = HttpApiBuilder.serve((app) => operations(bearerChallenge
   Layer.provide(ApiLive),
   HttpServer.withLogAddress
 )
+
+/**
+ * The app the service serves: the pipeline, and order creation answered at the listener when
+ * the server is ListenerServer's (the service's and the tests'); on another HttpServer every
+ * route goes through the pipeline.
+ */
+export const HttpLive = HttpPipelineLive.pipe(Layer.provide(CreateOrderRouteLive))
