@@ -1,8 +1,9 @@
 import { describe, expect, layer } from "@effect/vitest"
 import { SqlClient } from "@effect/sql"
-import { Effect, Fiber, Layer, Logger, LogLevel } from "effect"
+import { Effect, Fiber, Layer, Logger, LogLevel, Metric } from "effect"
 import pg from "pg"
 import { isValidTracking } from "../src/domain/Tracking.js"
+import { createBatchSize } from "../src/observability/Metrics.js"
 import { setupWorkspace } from "./support/Fixtures.js"
 import {
   cancel,
@@ -80,6 +81,45 @@ describe("orders under concurrency", () => {
         expect(orphans[0]!.n).toBe(0)
         const winner = responses.find((r) => r.status === 201)!
         expect((yield* getOrder(ws, body.order_id)).order_id).toBe(winner.body.data.order_id)
+      }))
+
+    it.effect("creates written together (one batch statement): each order gets its own answer, a refused one leaves the others", () =>
+      Effect.gen(function* () {
+        const ws = yield* setupWorkspace()
+        const taken = clearanceOrder(ws)
+        yield* createOrder(ws, taken)
+        const before = yield* rowCounts
+        const batchesBefore = yield* Metric.value(createBatchSize)
+        // 24 at once: more than the writers take one by one, so most go in batches
+        const bodies = Array.from({ length: 24 }, (_, i) =>
+          i % 3 === 0 ? clearanceOrder(ws, { order_id: taken.order_id }) : clearanceOrder(ws, {}, 2))
+        const responses = yield* Effect.all(bodies.map((body) => postOrder(ws.token, body)), { concurrency: "unbounded" })
+        expect(statuses(responses)).toEqual({ 201: 16, 422: 8 })
+        responses.forEach((response, i) => {
+          if (i % 3 === 0) {
+            expect(response.body.code).toBe("duplicate_reference")
+            expect(Object.keys(response.body.errors)).toEqual(["order_id"])
+          } else {
+            expect(response.body.data.items.map((item: { item_id: string }) => item.item_id))
+              .toEqual(bodies[i]!.parcels.map((p: { item_id: string }) => p.item_id))
+          }
+        })
+        const after = yield* rowCounts
+        expect(after.orders - before.orders).toBe(16)
+        expect(after.parcels - before.parcels).toBe(32)
+        expect(after.products - before.products).toBe(32)
+        // some went together: statements of more than one order were made
+        const batchesAfter = yield* Metric.value(createBatchSize)
+        const orders = (state: typeof batchesAfter) => state.sum
+        const statements = (state: typeof batchesAfter) => state.count
+        expect(orders(batchesAfter) - orders(batchesBefore)).toBe(24)
+        expect(statements(batchesAfter) - statements(batchesBefore)).toBeLessThan(24)
+        // the trackings answered are the orders stored, each with its own parcels
+        for (const response of responses.filter((r) => r.status === 201)) {
+          const stored = yield* getOrder(ws, response.body.data.order_id)
+          expect(stored.parcels.map((p: { parcel_id: string }) => p.parcel_id))
+            .toEqual(response.body.data.items.map((item: { parcel_id: string }) => item.parcel_id))
+        }
       }))
 
     it.effect("concurrent creates sharing only an item_id or a merchant_tracking: one wins, the others name the parcel field", () =>

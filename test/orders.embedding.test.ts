@@ -72,6 +72,29 @@ describe("Orders embedded without HTTP", () => {
         expect(events[0]!.n).toBe(2)
       }))
 
+    it.effect("inside the embedder's transaction a create is written on that transaction: rolled back with it", () =>
+      Effect.gen(function* () {
+        const orders = yield* Orders
+        const sql = yield* SqlClient.SqlClient
+        const { actor, service } = yield* workspace
+        const request = yield* Schema.decodeUnknown(CreateOrderRequest)({
+          service_id: service.id,
+          order_id: "EMB-TX",
+          parcels: [{ item_id: "EMB-TX-1" }]
+        })
+        const rolledBack = yield* Effect.exit(sql.withTransaction(Effect.gen(function* () {
+          const created = yield* orders.create(actor, request)
+          // visible inside the transaction
+          expect((yield* orders.get(actor, "EMB-TX")).order_id).toBe(created.order_id)
+          return yield* Effect.fail("the embedder's own later step failed" as const)
+        })))
+        expect(Exit.isFailure(rolledBack)).toBe(true)
+        expect(Exit.isFailure(yield* Effect.exit(orders.get(actor, "EMB-TX")))).toBe(true)
+        // and outside a transaction the same create is stored
+        const created = yield* orders.create(actor, request)
+        expect((yield* orders.get(actor, "EMB-TX")).order_id).toBe(created.order_id)
+      }))
+
     it.effect("typed failures, not defects: duplicate reference, unknown order, not modifiable", () =>
       Effect.gen(function* () {
         const orders = yield* Orders

@@ -36,6 +36,13 @@ export const ordersCreated = Metric.counter("orders_created_total", {
   incremental: true
 })
 
+/** Orders per create statement: 1 when creates arrive alone, more under load (OrdersRepo). */
+export const createBatchSize = Metric.histogram(
+  "orders_create_batch_size",
+  MetricBoundaries.fromIterable([1, 2, 4, 8]),
+  "Orders written per create statement"
+)
+
 export const pendingMappingBacklog = Metric.gauge("pending_mapping_orders", {
   description: "Orders waiting for a region mapping (read at scrape time)"
 })

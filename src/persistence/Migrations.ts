@@ -8,11 +8,16 @@ import { Migrator, SqlClient } from "@effect/sql"
 import { Effect } from "effect"
 import m0001 from "./migrations/0001_schema.js"
 import m0002 from "./migrations/0002_create_order_function.js"
+import m0003 from "./migrations/0003_create_orders_batch.js"
 
 const MIGRATIONS_TABLE = "effect_sql_migrations"
 
 const migrate = Migrator.make({})({
-  loader: Migrator.fromRecord({ "0001_schema": m0001, "0002_create_order_function": m0002 }),
+  loader: Migrator.fromRecord({
+    "0001_schema": m0001,
+    "0002_create_order_function": m0002,
+    "0003_create_orders_batch": m0003
+  }),
   table: MIGRATIONS_TABLE
 })
 

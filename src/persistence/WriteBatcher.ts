@@ -1,0 +1,68 @@
+/**
+ * Writes that arrive together go to the database together. A few writer fibers each take
+ * whatever is queued (1 to `maxBatch` items) and write it in one statement: a write that
+ * arrives while the writers are idle goes alone and at once (no waiting window, unlike
+ * @effect/experimental's `dataLoader`, which holds every request for a fixed window and starts
+ * any number of batches at once); under load the batches grow by themselves, and at most
+ * `writers` statements run at a time.
+ *
+ * Each caller gets its own item's outcome; a batch in flight is finished before the writers
+ * stop, and what is still queued then is interrupted, so no caller waits forever.
+ */
+import { Chunk, Deferred, Effect, Exit, Queue } from "effect"
+
+interface Pending<I, A, E> {
+  readonly item: I
+  readonly done: Deferred.Deferred<A, E>
+}
+
+export interface WriteBatcherOptions<I, A, E> {
+  /** Statements in flight at most. */
+  readonly writers: number
+  /** Items per statement at most. */
+  readonly maxBatch: number
+  /** Writes one item (a batch of one). */
+  readonly writeOne: (item: I) => Effect.Effect<A, E>
+  /** Writes several at once: one outcome per item, in order. */
+  readonly writeMany: (items: ReadonlyArray<I>) => Effect.Effect<ReadonlyArray<Exit.Exit<A, E>>>
+  /** Told the size of each statement's batch (a metric). */
+  readonly onBatch?: (size: number) => void
+}
+
+export const makeWriteBatcher = <I, A, E>(options: WriteBatcherOptions<I, A, E>) =>
+  Effect.gen(function* () {
+    const queue = yield* Effect.acquireRelease(
+      Queue.unbounded<Pending<I, A, E>>(),
+      (queue) =>
+        Effect.flatMap(Queue.takeAll(queue), (left) => Effect.forEach(left, (p) => Deferred.interrupt(p.done))).pipe(
+          Effect.zipRight(Queue.shutdown(queue))
+        )
+    )
+
+    const outcomes = (batch: ReadonlyArray<Pending<I, A, E>>): Effect.Effect<ReadonlyArray<Exit.Exit<A, E>>> =>
+      batch.length === 1
+        ? Effect.map(Effect.exit(options.writeOne(batch[0]!.item)), (exit) => [exit])
+        : Effect.map(
+          Effect.exit(options.writeMany(batch.map((p) => p.item))),
+          (exit) => Exit.isSuccess(exit) ? exit.value : batch.map(() => exit as Exit.Exit<never>)
+        )
+
+    const write = (batch: ReadonlyArray<Pending<I, A, E>>) =>
+      Effect.flatMap(Effect.zipRight(Effect.sync(() => options.onBatch?.(batch.length)), outcomes(batch)), (exits) =>
+        Effect.forEach(batch, (pending, index) =>
+          Deferred.done(pending.done, exits[index] ?? Exit.die(new Error("the batch answered fewer rows than it wrote"))), {
+          discard: true
+        })).pipe(Effect.uninterruptible)
+
+    for (let i = 0; i < options.writers; i++) {
+      yield* Effect.forkScoped(Effect.forever(
+        Effect.flatMap(Queue.takeBetween(queue, 1, options.maxBatch), (chunk) => write(Chunk.toReadonlyArray(chunk)))
+      ))
+    }
+
+    return {
+      /** Queues `item` and waits for its own outcome. */
+      write: (item: I): Effect.Effect<A, E> =>
+        Effect.flatMap(Deferred.make<A, E>(), (done) => Effect.zipRight(Queue.offer(queue, { item, done }), Deferred.await(done)))
+    } as const
+  })
