@@ -61,4 +61,24 @@ describe("migrations", () => {
         { column: "rates.per_kg_amount", type: "numeric" }
       ])
     }))
+
+  it.scoped("catalogue rows are permanent: delete, truncate and a changed id are refused, other updates pass", () =>
+    Effect.gen(function* () {
+      const { a } = yield* twoInstances
+      yield* runMigrations.pipe(Effect.provide(a))
+      const sql = yield* Effect.provide(SqlClient.SqlClient, a)
+      yield* sql`insert into partners (name) values ('Permanent')`
+      yield* sql`insert into warehouses (code, name, country) values ('PERM', 'Hub', 'AZ')`
+      const refused = (statement: Effect.Effect<unknown, unknown>) =>
+        Effect.map(Effect.flip(statement), (error) => String((error as { cause?: { message?: string } }).cause?.message))
+      for (const table of ["partners", "warehouses", "services", "regions", "pudo_points"]) {
+        expect(yield* refused(sql`delete from ${sql(table)}`)).toMatch(`catalogue rows are permanent: delete on ${table}`)
+        expect(yield* refused(sql`truncate ${sql(table)} cascade`)).toMatch(`catalogue rows are permanent: truncate on ${table}`)
+      }
+      // ids are identity columns: PostgreSQL refuses any value but DEFAULT, and the trigger refuses DEFAULT
+      expect(yield* refused(sql`update partners set id = default`)).toMatch("catalogue rows are permanent: update on partners")
+      yield* sql`update partners set name = 'Renamed'`
+      const names = yield* sql<{ name: string }>`select name from partners`
+      expect(names.map((r) => r.name)).toEqual(["Renamed"])
+    }))
 })

@@ -84,16 +84,25 @@ describe("orders under concurrency", () => {
       }))
 
     it.effect("creates written together (one batch statement): each order gets its own answer, a refused one leaves the others", () =>
-      Effect.gen(function* () {
+      Effect.scoped(Effect.gen(function* () {
         const ws = yield* setupWorkspace()
         const taken = clearanceOrder(ws)
         yield* createOrder(ws, taken)
         const before = yield* rowCounts
         const batchesBefore = yield* Metric.value(createBatchSize)
-        // 24 at once: more than the writers take one by one, so most go in batches
+        // the writers are held by a lock on orders while 24 creates queue behind them: once it is
+        // released, what queued goes in batches
+        const client = yield* rawClient
+        yield* Effect.promise(() => client.query("begin; lock table orders in exclusive mode"))
         const bodies = Array.from({ length: 24 }, (_, i) =>
           i % 3 === 0 ? clearanceOrder(ws, { order_id: taken.order_id }) : clearanceOrder(ws, {}, 2))
-        const responses = yield* Effect.all(bodies.map((body) => postOrder(ws.token, body)), { concurrency: "unbounded" })
+        const sending = yield* Effect.fork(
+          Effect.all(bodies.map((body) => postOrder(ws.token, body)), { concurrency: "unbounded" })
+        )
+        yield* untilSomeoneWaitsForALock
+        yield* Effect.sleep("500 millis")
+        yield* Effect.promise(() => client.query("commit"))
+        const responses = yield* Fiber.join(sending)
         expect(statuses(responses)).toEqual({ 201: 16, 422: 8 })
         responses.forEach((response, i) => {
           if (i % 3 === 0) {
@@ -120,7 +129,7 @@ describe("orders under concurrency", () => {
           expect(stored.parcels.map((p: { parcel_id: string }) => p.parcel_id))
             .toEqual(response.body.data.items.map((item: { parcel_id: string }) => item.parcel_id))
         }
-      }))
+      })))
 
     it.effect("concurrent creates sharing only an item_id or a merchant_tracking: one wins, the others name the parcel field", () =>
       Effect.gen(function* () {

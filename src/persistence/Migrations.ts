@@ -9,6 +9,7 @@ import { Effect } from "effect"
 import m0001 from "./migrations/0001_schema.js"
 import m0002 from "./migrations/0002_create_order_function.js"
 import m0003 from "./migrations/0003_create_orders_batch.js"
+import m0004 from "./migrations/0004_permanent_catalogue.js"
 
 const MIGRATIONS_TABLE = "effect_sql_migrations"
 
@@ -16,7 +17,8 @@ const migrate = Migrator.make({})({
   loader: Migrator.fromRecord({
     "0001_schema": m0001,
     "0002_create_order_function": m0002,
-    "0003_create_orders_batch": m0003
+    "0003_create_orders_batch": m0003,
+    "0004_permanent_catalogue": m0004
   }),
   table: MIGRATIONS_TABLE
 })
