@@ -83,6 +83,9 @@ const readSmallBody = (request: http.IncomingMessage, done: (bytes: Uint8Array |
 const hasTraceHeaders = (headers: http.IncomingHttpHeaders) =>
   headers["traceparent"] !== undefined || headers["b3"] !== undefined || headers["x-b3-traceid"] !== undefined
 
+/** Effect's own tracer: its spans reach no exporter (measured: ~10 % of the route's CPU per create). */
+const NATIVE_TRACER = Effect.runSync(Effect.tracer)
+
 export const CreateOrderRouteLive = Layer.effect(
   ListenerRoute,
   Effect.gen(function* () {
@@ -90,17 +93,20 @@ export const CreateOrderRouteLive = Layer.effect(
     const credentials = yield* Credentials
     const gate = yield* Operations
     const runFork = Runtime.runFork(yield* Effect.runtime<never>())
+    // a server span only when a tracer that exports them is installed (OpenTelemetry)
+    const spans = (yield* Effect.tracer) !== NATIVE_TRACER
 
     /**
      * The server span covers the create (a refused token is handed over unspanned: the
-     * pipeline's own server span then covers the whole request).
+     * pipeline's own server span then covers the whole request). The route's metrics do not
+     * need it (the pipeline reads its route label from the span; this route knows its own).
      */
     const traced = (
       program: Effect.Effect<CreatedOrder, Answered | ApiFailure>,
       request: http.IncomingMessage,
       requestId: string
     ) =>
-      Effect.useSpan("http.server POST", {
+      !spans ? program : Effect.useSpan("http.server POST", {
         kind: "server",
         captureStackTrace: false,
         parent: hasTraceHeaders(request.headers)
