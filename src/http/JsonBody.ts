@@ -34,11 +34,12 @@ export type JsonBodyResult =
  */
 function parseJsonBody(
   bytes: Uint8Array,
-  limits: { readonly depth: number; readonly listLength: number; readonly values: number }
+  limits: { readonly depth: number; readonly listLength: number; readonly values: number },
+  utf8: { readonly decode: (input: Uint8Array) => string } = new TextDecoder("utf-8", { fatal: true })
 ): JsonBodyResult {
   let text: string
   try {
-    text = new TextDecoder("utf-8", { fatal: true }).decode(bytes)
+    text = utf8.decode(bytes)
   } catch {
     return { _tag: "NotUtf8" }
   }
@@ -85,6 +86,9 @@ function parseJsonBody(
 }
 
 const LIMITS = { depth: MAX_JSON_DEPTH, listLength: MAX_LIST_LENGTH, values: MAX_JSON_VALUES } as const
+
+/** One fatal decoder for the inline parses (a decoder holds no state between whole-buffer decodes). */
+const UTF8 = new TextDecoder("utf-8", { fatal: true })
 
 const WORKER_SOURCE = `
 const { parentPort } = require("node:worker_threads")
@@ -135,8 +139,8 @@ const makeParserWorker = () => {
 const parseOnWorker = makeParserWorker()
 
 /** The inline check of a small body (at most INLINE_PARSE_BYTES), for a caller outside an Effect. */
-export const parseSmallJson = (bytes: Uint8Array): JsonBodyResult => parseJsonBody(bytes, LIMITS)
+export const parseSmallJson = (bytes: Uint8Array): JsonBodyResult => parseJsonBody(bytes, LIMITS, UTF8)
 
 /** Checks and parses a JSON body (see the module comment for the limits). */
 export const parseJson = (bytes: Uint8Array): Effect.Effect<JsonBodyResult> =>
-  bytes.byteLength <= INLINE_PARSE_BYTES ? Effect.sync(() => parseJsonBody(bytes, LIMITS)) : parseOnWorker(bytes)
+  bytes.byteLength <= INLINE_PARSE_BYTES ? Effect.sync(() => parseJsonBody(bytes, LIMITS, UTF8)) : parseOnWorker(bytes)
