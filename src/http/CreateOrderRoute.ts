@@ -13,7 +13,7 @@
  * one code that answers it for every endpoint, and the body is still read once.
  */
 import { Headers, HttpApiSchema, HttpTraceContext } from "@effect/platform"
-import { Effect, Either, Exit, Layer, Option, Redacted, Runtime, Schema } from "effect"
+import { Cause, Effect, Either, Exit, Layer, Option, Redacted, Runtime, Schema } from "effect"
 import type * as http from "node:http"
 import { checkScope } from "../domain/Auth.js"
 import { Credentials } from "../domain/Credentials.js"
@@ -67,6 +67,8 @@ const encoders = new Map<string, { readonly status: number; readonly encode: (er
 )
 
 const decodeRequest = Schema.decodeUnknownEither(CreateOrderRequest)
+
+const INTERNAL_ERROR = { message: "Something went wrong on our side.", code: "internal_error" } as const
 
 /** What the fiber decided: created, or the pipeline is to answer (the token was refused). */
 type Outcome = { readonly _tag: "Created"; readonly created: CreatedOrder } | { readonly _tag: "HandOver" }
@@ -174,6 +176,19 @@ export const CreateOrderRouteLive = Layer.effect(
         recordRequest(gate, requestId, "POST", PATH, PATH, status, startedAt)
       }
 
+      const respond = (exit: Exit.Exit<Outcome, Answered | ApiFailure>, bytes: Uint8Array) => {
+        if (Exit.isSuccess(exit)) {
+          if (exit.value._tag === "HandOver") return handOver(bytes)
+          const created = exit.value.created
+          return answer(201, { data: created }, `${PATH}/${encodeURIComponent(created.order_id)}`)
+        }
+        const encoder = exit.cause._tag === "Fail" ? encoders.get(exit.cause.error._tag) : undefined
+        if (exit.cause._tag !== "Fail" || encoder === undefined) {
+          return answer(500, { ...INTERNAL_ERROR, request_id: requestId })
+        }
+        const body = encoder.encode(exit.cause.error as Answered) as Record<string, unknown>
+        answer(encoder.status, encoder.status >= 500 ? { ...body, request_id: requestId } : body)
+      }
       readSmallBody(request, (bytes) => {
         if (bytes === undefined) return answer(400, { message: "The request body could not be read.", code: "malformed_body" })
         const parsed = parseSmallJson(bytes)
@@ -181,16 +196,13 @@ export const CreateOrderRouteLive = Layer.effect(
         const decoded = decodeRequest(parsed.value)
         if (Either.isLeft(decoded)) return handOver(bytes)
         runFork(create(bearer[1]!, decoded.right, request, requestId)).addObserver((exit) => {
-          if (Exit.isSuccess(exit)) {
-            if (exit.value._tag === "HandOver") return handOver(bytes)
-            const created = exit.value.created
-            return answer(201, { data: created }, `${PATH}/${encodeURIComponent(created.order_id)}`)
+          try {
+            respond(exit, bytes)
+          } catch (error) {
+            // never a crash from here: the answer becomes a 500 and the cause is logged
+            runFork(Effect.logError("the create route could not answer", Cause.die(error)))
+            if (!response.headersSent) answer(500, { ...INTERNAL_ERROR, request_id: requestId })
           }
-          const failure = exit.cause._tag === "Fail" ? exit.cause.error : new InternalError({ message: "Something went wrong on our side." })
-          const encoder = encoders.get(failure._tag)
-          if (encoder === undefined) return answer(500, { message: "Something went wrong on our side.", code: "internal_error", request_id: requestId })
-          const body = encoder.encode(failure as Answered) as Record<string, unknown>
-          answer(encoder.status, encoder.status >= 500 ? { ...body, request_id: requestId } : body)
         })
       })
       return true
