@@ -2,15 +2,15 @@
  * The database going away: /ready and every endpoint answer 503 database_unavailable (the
  * envelope, "retry shortly"), and all is well again when it comes back.
  */
-import * as ListenerServer from "../src/http/ListenerServer.js"
 import { describe, expect, it } from "@effect/vitest"
 import { Effect, Layer, Redacted, Schedule } from "effect"
+import * as ListenerServer from "../src/http/ListenerServer.js"
 import { HttpLive } from "../src/http/Server.js"
 import { DomainLive } from "../src/index.js"
 import { OperatorTokenValue } from "../src/OperatorToken.js"
 import { pgClientLayer } from "../src/persistence/Database.js"
 import { runMigrations } from "../src/persistence/Migrations.js"
-import { call, TEST_OPERATOR_TOKEN } from "./support/TestApp.js"
+import { call, type Response, TEST_OPERATOR_TOKEN } from "./support/TestApp.js"
 import { adminStatement, databaseUrlFor, scopedDatabase } from "./support/TestDatabase.js"
 
 
@@ -35,14 +35,13 @@ describe("database availability", () => {
 
       yield* adminStatement(`alter database ${name} allow_connections false`)
       yield* adminStatement(`select pg_terminate_backend(pid) from pg_stat_activity where datname = '${name}'`)
-      const ready = yield* get("/ready")
-      expect(ready.status).toBe(503)
-      expect(ready.body).toEqual({
-        message: "The database is not reachable.",
-        code: "database_unavailable",
-        request_id: ready.headers["x-request-id"]
-      })
-      expect(ready.headers["retry-after"]).toBe("1")
+      /** 503 with the envelope, the request id in the body and Retry-After. */
+      const expectUnavailable = (response: Response, message: string) => {
+        expect(response.status).toBe(503)
+        expect(response.body).toEqual({ message, code: "database_unavailable", request_id: response.headers["x-request-id"] })
+        expect(response.headers["retry-after"]).toBe("1")
+      }
+      expectUnavailable(yield* get("/ready"), "The database is not reachable.")
       const partner = yield* get("/api/v1/services", "some-token")
       expect(partner.status).toBe(503)
       expect(partner.body.code).toBe("database_unavailable")
@@ -51,13 +50,7 @@ describe("database availability", () => {
         token: "some-token",
         body: { service_id: 1, order_id: "PO-1", parcels: [{ item_id: "I-1" }] }
       }).pipe(Effect.provide(app))
-      expect(create.status).toBe(503)
-      expect(create.body).toEqual({
-        message: "The database is unavailable; retry shortly.",
-        code: "database_unavailable",
-        request_id: create.headers["x-request-id"]
-      })
-      expect(create.headers["retry-after"]).toBe("1")
+      expectUnavailable(create, "The database is unavailable; retry shortly.")
       expect((yield* get("/health")).status).toBe(200) // liveness does not depend on the database
 
       yield* adminStatement(`alter database ${name} allow_connections true`)

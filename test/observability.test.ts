@@ -3,11 +3,11 @@
  * spans (collected by an in-memory exporter) with the partner, order tracking and parcel count;
  * `/metrics` is Prometheus text whose counters move; errors carry the request id.
  */
-import * as ListenerServer from "../src/http/ListenerServer.js"
 import { expect, layer } from "@effect/vitest"
 import { HttpClient, HttpClientRequest } from "@effect/platform"
 import { InMemorySpanExporter, SimpleSpanProcessor } from "@opentelemetry/sdk-trace-base"
 import { Effect, Layer, Metric, Redacted } from "effect"
+import * as ListenerServer from "../src/http/ListenerServer.js"
 import { Billing } from "../src/domain/Billing.js"
 import { Credentials } from "../src/domain/Credentials.js"
 import { Orders } from "../src/domain/Orders.js"

@@ -3,9 +3,9 @@
  * fresh migrated database. `call` sends a request and returns status, headers and parsed body,
  * after checking the response against the OpenAPI documents (ResponseContract.ts).
  */
-import * as ListenerServer from "../../src/http/ListenerServer.js"
 import { HttpClient, HttpClientRequest } from "@effect/platform"
 import { Effect, Layer, Redacted } from "effect"
+import * as ListenerServer from "../../src/http/ListenerServer.js"
 import { HttpLive } from "../../src/http/Server.js"
 import { DomainLive } from "../../src/index.js"
 import { OperatorTokenValue } from "../../src/OperatorToken.js"
