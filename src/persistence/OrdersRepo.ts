@@ -213,8 +213,9 @@ const createArguments = (order: NewOrderRow) => ({
   parcels: order.parcels
 })
 
+/** The single call, one placeholder per argument of `createArguments`. */
 const CREATE_ONE = `/* prepared:starmile_create_order */ select * from starmile_create_order(${
-  Array.from({ length: 23 }, (_, i) => `$${i + 1}`).join(", ")
+  Object.keys(createArguments({ service: {} } as NewOrderRow)).map((_, i) => `$${i + 1}`).join(", ")
 })`
 const CREATE_MANY = `/* prepared:starmile_create_orders */ select * from starmile_create_orders($1)`
 
