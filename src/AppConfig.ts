@@ -77,7 +77,13 @@ export const ServiceConfig = Config.all({
 export const DomainConfigFromEnv = Layer.effect(
   DomainConfig,
   Effect.map(
-    Config.all({ tokenTtlSeconds: TokenTtlSeconds, resolverInterval: ResolverInterval, resolverBatchSize: ResolverBatchSize }),
+    Config.all({
+      tokenTtlSeconds: TokenTtlSeconds,
+      resolverInterval: ResolverInterval,
+      resolverBatchSize: ResolverBatchSize,
+      // a create waits for a writer as long as any request waits for a pooled connection
+      createQueueWait: Config.suspend(() => DatabaseSettings).pipe(Config.map((db) => db.acquireTimeout))
+    }),
     (settings) => DomainConfig.of(settings)
   )
 )

@@ -24,6 +24,27 @@ const proxiedDatabase = Effect.gen(function* () {
 
 const warehouse = (code: string) => ({ code, name: `Warehouse ${code}`, country: "AZ" })
 
+/** A partner token and a clearance service published for it, set up through the operator API. */
+const partnerToken = async (base: string) => {
+  const operator = async (path: string, body: unknown) => {
+    const answer = await request(base, "POST", path, { token: OPERATOR_TOKEN, body })
+    if (answer.status !== 201) throw new Error(`${path}: ${answer.status} ${JSON.stringify(answer.body)}`)
+    return (answer.body as { data: Record<string, any> }).data
+  }
+  const wh = await operator("/operator/v1/warehouses", warehouse("WST"))
+  const partner = await operator("/operator/v1/partners", { name: "Stalled partner" })
+  const flow = await operator("/operator/v1/flows", { name: "Flow", steps: ["created", "delivered"] })
+  const svc = await operator("/operator/v1/services", {
+    name: "Clearance", type: "clearance", origin_country: "TR", destination_country: "AZ", flow_id: flow["id"]
+  })
+  await operator(`/operator/v1/services/${svc["id"]}/publications`, { partner_id: partner["id"], warehouse_id: wh["id"] })
+  const credential = await operator(`/operator/v1/partners/${partner["id"]}/credentials`, { warehouse_id: wh["id"] })
+  const issued = await request(base, "POST", "/api/v1/oauth/token", {
+    body: { grant_type: "client_credentials", client_id: credential["client_id"], client_secret: credential["client_secret"] }
+  })
+  return { value: (issued.body as { access_token: string }).access_token, serviceId: svc["id"] as number }
+}
+
 describe("database stall", () => {
   it.scopedLive("requests answer 503 within the bounds, /ready turns 503, and all recovers", () =>
     Effect.gen(function* () {
@@ -73,6 +94,51 @@ describe("database stall", () => {
       // the outage was logged as summaries, not a stack trace per request
       expect(service.output()).toContain("database unavailable")
       expect(service.output()).not.toMatch(/at .*node_modules\/pg/)
+    }), { timeout: 90_000 })
+
+  it.scopedLive("order creations queued behind the stalled batch writers answer 503 within the same bounds", () =>
+    Effect.gen(function* () {
+      const { proxy, url } = yield* proxiedDatabase
+      const service = yield* startService({
+        DATABASE_URL: url,
+        STARMILE_DB_POOL_SIZE: "4",
+        STARMILE_DB_CONNECT_TIMEOUT: "500 millis",
+        STARMILE_DB_ACQUIRE_TIMEOUT: "500 millis",
+        STARMILE_DB_STATEMENT_TIMEOUT: "1 second",
+        STARMILE_RESOLVER_INTERVAL: "1 hour"
+      })
+      const token = yield* Effect.promise(() => partnerToken(service.base))
+      const order = (n: number) => ({
+        service_id: token.serviceId,
+        order_id: `PO-STALL-${n}`,
+        parcels: [{ item_id: `IT-STALL-${n}` }]
+      })
+      const create = (n: number) => request(service.base, "POST", "/api/v1/orders", { token: token.value, body: order(n) })
+      expect((yield* Effect.promise(() => create(0))).status).toBe(201)
+
+      proxy.stall()
+      // far more than the two writers take at once (8 each), under the in-flight limit (128): most
+      // wait in the create queue (and for a tracking-serial refill), and without their bounds
+      // they would be tried a few at a time, each round waiting for the database
+      const answers = yield* Effect.promise(() => Promise.all(Array.from({ length: 100 }, (_, i) => create(i + 1))))
+      for (const answer of answers) {
+        expect(answer.status, JSON.stringify(answer.body)).toBe(503)
+        expect(answer.body.code).toBe("database_unavailable")
+        expect(answer.headers.get("retry-after")).toBe("1")
+        // the writers' statement: 1 s + the client's 1 s read grace; the queue: 0.5 s; plus slack
+        expect(answer.millis).toBeLessThan(3500)
+      }
+      proxy.resume()
+      const recovered = yield* Effect.promise(async () => {
+        const deadline = Date.now() + 15_000
+        while (Date.now() < deadline) {
+          const answer = await create(100)
+          if (answer.status === 201) return true
+          await new Promise((r) => setTimeout(r, 200))
+        }
+        return false
+      })
+      expect(recovered).toBe(true)
     }), { timeout: 90_000 })
 
   it.scopedLive("beyond STARMILE_MAX_IN_FLIGHT: 503 overloaded with Retry-After at once; /health is not starved", () =>

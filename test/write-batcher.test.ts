@@ -1,14 +1,15 @@
 /**
  * The write batcher (persistence/WriteBatcher.ts) on its own: a write that arrives alone goes
  * alone, writes that arrive together share a statement, each caller gets its own outcome, at
- * most `writers` statements run at once, and closing the scope leaves no caller waiting.
+ * most `writers` statements run at once, a write stuck in the queue is answered in bounded
+ * time, and closing the scope leaves no caller waiting.
  */
 import { describe, expect, it } from "@effect/vitest"
-import { Deferred, Effect, Exit, Fiber, Scope } from "effect"
+import { Deferred, Effect, Either, Exit, Fiber, Scope } from "effect"
 import { makeWriteBatcher } from "../src/persistence/WriteBatcher.js"
 
 /** A batcher over recorded writes; `gate` holds every write until it is opened. */
-const recorded = (writers: number, maxBatch: number) =>
+const recorded = (writers: number, maxBatch: number, maxQueueWait = 60_000) =>
   Effect.gen(function* () {
     const batches: Array<ReadonlyArray<number>> = []
     let running = 0
@@ -27,6 +28,8 @@ const recorded = (writers: number, maxBatch: number) =>
     const batcher = yield* makeWriteBatcher<number, string, string>({
       writers,
       maxBatch,
+      maxQueueWait,
+      waitedTooLong: () => Exit.fail("waited too long"),
       writeOne: (n) => track([n], outcome(n)),
       writeMany: (items) => track(items, Effect.succeed(items.map(outcome)))
     })
@@ -77,4 +80,19 @@ describe("write batcher", () => {
       expect(yield* Fiber.await(inFlight)).toEqual(Exit.succeed("wrote 1"))
       expect(Exit.isInterrupted(yield* Fiber.await(queued))).toBe(true)
     }))
+
+  it.live("a write that waited longer than maxQueueWait behind stuck writers is answered, never written", () =>
+    Effect.gen(function* () {
+      const { batcher, batches, gate } = yield* recorded(1, 8, 100)
+      const stuck = yield* Effect.fork(batcher.write(1))
+      yield* Effect.sleep("10 millis")
+      const waiting = yield* Effect.fork(Effect.either(batcher.write(2)))
+      yield* Effect.sleep("200 millis")
+      yield* Deferred.succeed(gate, undefined)
+      expect(yield* Fiber.join(stuck)).toBe("wrote 1")
+      expect(yield* Fiber.join(waiting)).toEqual(Either.left("waited too long"))
+      expect(batches).toEqual([[1]])
+      // and a fresh write still goes through
+      expect(yield* batcher.write(3)).toBe("wrote 3")
+    }).pipe(Effect.scoped))
 })

@@ -5,7 +5,7 @@
  */
 import { Context, Duration, Layer } from "effect"
 
-/** Settings of the domain services (token lifetime, resolver cadence and batch size). */
+/** Settings of the domain services (token lifetime, resolver cadence and batch size, create queue). */
 export interface DomainSettings {
   /** Seconds an access token lives (60–86400). */
   readonly tokenTtlSeconds: number
@@ -13,13 +13,19 @@ export interface DomainSettings {
   readonly resolverInterval: Duration.Duration
   /** Orders the resolver updates per transaction. */
   readonly resolverBatchSize: number
+  /**
+   * How long a create may wait for one of the writers that batch creates before it fails as a
+   * database that cannot be reached (the service uses its pool's acquire timeout).
+   */
+  readonly createQueueWait: Duration.Duration
 }
 
 /** The defaults an embedder gets when it provides no `DomainConfig`. */
 export const defaultDomainSettings: DomainSettings = {
   tokenTtlSeconds: 3600,
   resolverInterval: Duration.seconds(30),
-  resolverBatchSize: 5000
+  resolverBatchSize: 5000,
+  createQueueWait: Duration.seconds(2)
 }
 
 /** The domain's settings; defaults when not provided. */

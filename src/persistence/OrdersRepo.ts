@@ -5,7 +5,7 @@
  * naming the field path; every other database failure is a defect.
  */
 import { SqlClient, SqlError } from "@effect/sql"
-import { Effect, Exit, Layer, Option, Schema } from "effect"
+import { Duration, Effect, Exit, Layer, Option, Schema } from "effect"
 import { ServiceType } from "../domain/Catalogue.js"
 import { RegionStatus } from "../domain/Destination.js"
 import { DuplicateReference, Measured, PackageType, ProductView } from "../domain/Order.js"
@@ -17,6 +17,7 @@ import {
   type ProductRow,
   type PublishedService
 } from "../domain/repositories/OrdersRepo.js"
+import { DomainConfig } from "../domain/DomainConfig.js"
 import { OrderId, ParcelId, ServiceId } from "../domain/Ids.js"
 import { decodeAll, decodeFirst, decodeSingle, Int8Id, NullableInt8, RepositorySql, Timestamptz } from "./Rows.js"
 import { CacheInvalidation, CATALOGUE_TOPIC, makeLiveCache } from "./CacheInvalidation.js"
@@ -300,6 +301,11 @@ export const OrdersRepoLive = Layer.scoped(
       maxBatch: MAX_CREATE_BATCH,
       writeOne: insertOne,
       writeMany: insertMany,
+      // then answered as a database that cannot be reached: 503, retry shortly
+      maxQueueWait: Duration.toMillis((yield* DomainConfig).createQueueWait),
+      // the message the HTTP layer classifies as "database unavailable" (ErrorHandling.ts)
+      waitedTooLong: () =>
+        Exit.die(new SqlError.SqlError({ message: "Failed to acquire connection: every create writer is busy" })),
       onBatch: (size) => createBatchSize.unsafeUpdate(size, [])
     })
 

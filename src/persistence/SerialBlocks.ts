@@ -16,7 +16,6 @@ export const PARCEL_SERIAL_BLOCK = 300
 export const makeSerialBlock = (sequence: "order_tracking_serial" | "parcel_tracking_serial", blockSize: number) =>
   Effect.gen(function* () {
     const sql = yield* RepositorySql
-    const refill = yield* Effect.makeSemaphore(1)
     const reserved: Array<number> = []
 
     const reserve = (count: number) =>
@@ -28,20 +27,32 @@ export const makeSerialBlock = (sequence: "order_tracking_serial" | "parcel_trac
         dieOnSqlError
       )
 
-    const takeNow = (count: number) => reserved.splice(0, count)
+    /**
+     * One refill at a time, shared by every create that finds the reserve short: they all get
+     * its outcome, so a stalled database costs each of them one statement's bound, not one per
+     * create ahead of it in line. Uninterruptible: a caller going away does not cancel it for
+     * the others.
+     */
+    let refilling: Effect.Effect<void> | undefined
+    const refill = (count: number): Effect.Effect<void> =>
+      Effect.suspend(() => {
+        if (refilling === undefined) {
+          const shared = Effect.runSync(Effect.cached(Effect.uninterruptible(reserve(count)).pipe(
+            Effect.ensuring(Effect.sync(() => {
+              if (refilling === shared) refilling = undefined
+            }))
+          )))
+          refilling = shared
+        }
+        return refilling
+      })
 
     /** `count` serials, increasing. */
     const take = (count: number): Effect.Effect<ReadonlyArray<number>> =>
-      reserved.length >= count
-        ? Effect.sync(() => takeNow(count))
-        : refill.withPermits(1)(
-          Effect.suspend(() =>
-            reserved.length >= count
-              ? Effect.sync(() => takeNow(count))
-              : Effect.as(reserve(Math.max(blockSize, count - reserved.length)), undefined).pipe(
-                Effect.map(() => takeNow(count))
-              )
-          )
-        )
+      Effect.suspend(() =>
+        reserved.length >= count
+          ? Effect.succeed(reserved.splice(0, count))
+          : Effect.zipRight(refill(Math.max(blockSize, count - reserved.length)), take(count))
+      )
     return { take } as const
   })

@@ -7,13 +7,18 @@
  * `writers` statements run at a time.
  *
  * Each caller gets its own item's outcome; a batch in flight is finished before the writers
- * stop, and what is still queued then is interrupted, so no caller waits forever.
+ * stop, and what is still queued then is interrupted, so no caller waits forever. An item that
+ * waited in the queue longer than `maxQueueWait` (the writers are stuck on a stalled database)
+ * is not written: it gets `waitedTooLong` as soon as a writer is free, like a connection pool's
+ * acquire timeout, so a stall bounds a caller's wait to about one statement's timeout plus
+ * `maxQueueWait`, not to the queue's length.
  */
 import { Chunk, Deferred, Effect, Exit, Queue } from "effect"
 
 interface Pending<I, A, E> {
   readonly item: I
   readonly done: Deferred.Deferred<A, E>
+  readonly queuedAt: number
 }
 
 export interface WriteBatcherOptions<I, A, E> {
@@ -25,6 +30,10 @@ export interface WriteBatcherOptions<I, A, E> {
   readonly writeOne: (item: I) => Effect.Effect<A, E>
   /** Writes several at once: one outcome per item, in order. */
   readonly writeMany: (items: ReadonlyArray<I>) => Effect.Effect<ReadonlyArray<Exit.Exit<A, E>>>
+  /** How long an item may wait for a writer, in milliseconds. */
+  readonly maxQueueWait: number
+  /** The outcome of an item that waited longer. */
+  readonly waitedTooLong: () => Exit.Exit<A, E>
   /** Told the size of each statement's batch (a metric). */
   readonly onBatch?: (size: number) => void
 }
@@ -54,15 +63,29 @@ export const makeWriteBatcher = <I, A, E>(options: WriteBatcherOptions<I, A, E>)
           discard: true
         })).pipe(Effect.uninterruptible)
 
+    /** Writes what is still fresh; what waited too long is answered without being written. */
+    const writeFresh = (taken: ReadonlyArray<Pending<I, A, E>>) => {
+      const oldest = performance.now() - options.maxQueueWait
+      const fresh = taken.filter((p) => p.queuedAt >= oldest)
+      const stale = fresh.length === taken.length ? [] : taken.filter((p) => p.queuedAt < oldest)
+      return Effect.zipRight(
+        Effect.forEach(stale, (p) => Deferred.done(p.done, options.waitedTooLong()), { discard: true }),
+        fresh.length === 0 ? Effect.void : write(fresh)
+      )
+    }
+
     for (let i = 0; i < options.writers; i++) {
       yield* Effect.forkScoped(Effect.forever(
-        Effect.flatMap(Queue.takeBetween(queue, 1, options.maxBatch), (chunk) => write(Chunk.toReadonlyArray(chunk)))
+        Effect.flatMap(Queue.takeBetween(queue, 1, options.maxBatch), (chunk) => writeFresh(Chunk.toReadonlyArray(chunk)))
       ))
     }
 
     return {
       /** Queues `item` and waits for its own outcome. */
       write: (item: I): Effect.Effect<A, E> =>
-        Effect.flatMap(Deferred.make<A, E>(), (done) => Effect.zipRight(Queue.offer(queue, { item, done }), Deferred.await(done)))
+        Effect.flatMap(
+          Deferred.make<A, E>(),
+          (done) => Effect.zipRight(Queue.offer(queue, { item, done, queuedAt: performance.now() }), Deferred.await(done))
+        )
     } as const
   })
