@@ -76,7 +76,9 @@ const PREPARED_MARK = "/* prepared:"
  * statement `<name>`: PostgreSQL parses and plans it once per connection, and each execution
  * only binds the values (measured on the create: about 0.06 ms of PostgreSQL CPU per call).
  * Only for fixed texts (the same name always means the same text); another client (an
- * embedder's PgClient) just sends the comment along.
+ * embedder's PgClient) just sends the comment along. A prepared statement lives as long as its
+ * connection: a migration that changes a prepared call's result type must use a new function
+ * name, or running instances fail with "cached plan must not change result type".
  */
 const preparedName = (text: unknown): string | undefined => {
   if (typeof text !== "string" || !text.startsWith(PREPARED_MARK)) return undefined
