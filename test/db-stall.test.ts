@@ -22,6 +22,27 @@ const proxiedDatabase = Effect.gen(function* () {
   return { proxy, url: url.toString() }
 })
 
+/** Small pool, short bounds: a stall is answered within seconds. */
+const tightBounds = (url: string) => ({
+  DATABASE_URL: url,
+  STARMILE_DB_POOL_SIZE: "4",
+  STARMILE_DB_CONNECT_TIMEOUT: "500 millis",
+  STARMILE_DB_ACQUIRE_TIMEOUT: "500 millis",
+  STARMILE_DB_STATEMENT_TIMEOUT: "1 second",
+  STARMILE_RESOLVER_INTERVAL: "1 hour"
+})
+
+/** Polls `succeeded` every 200 ms for up to 15 s. */
+const eventually = (succeeded: () => Promise<boolean>) =>
+  Effect.promise(async () => {
+    const deadline = Date.now() + 15_000
+    while (Date.now() < deadline) {
+      if (await succeeded()) return true
+      await new Promise((r) => setTimeout(r, 200))
+    }
+    return false
+  })
+
 const warehouse = (code: string) => ({ code, name: `Warehouse ${code}`, country: "AZ" })
 
 /** A partner token and a clearance service published for it, set up through the operator API. */
@@ -49,14 +70,7 @@ describe("database stall", () => {
   it.scopedLive("requests answer 503 within the bounds, /ready turns 503, and all recovers", () =>
     Effect.gen(function* () {
       const { proxy, url } = yield* proxiedDatabase
-      const service = yield* startService({
-        DATABASE_URL: url,
-        STARMILE_DB_POOL_SIZE: "4",
-        STARMILE_DB_CONNECT_TIMEOUT: "500 millis",
-        STARMILE_DB_ACQUIRE_TIMEOUT: "500 millis",
-        STARMILE_DB_STATEMENT_TIMEOUT: "1 second",
-        STARMILE_RESOLVER_INTERVAL: "1 hour"
-      })
+      const service = yield* startService(tightBounds(url))
       const create = (code: string) => request(service.base, "POST", "/operator/v1/warehouses", { token: OPERATOR_TOKEN, body: warehouse(code) })
       expect((yield* Effect.promise(() => create("W1"))).status).toBe(201)
 
@@ -81,14 +95,7 @@ describe("database stall", () => {
       expect((yield* Effect.promise(() => request(service.base, "GET", "/health"))).status).toBe(200)
 
       proxy.resume()
-      const recovered = yield* Effect.promise(async () => {
-        const deadline = Date.now() + 15_000
-        while (Date.now() < deadline) {
-          if ((await request(service.base, "GET", "/ready")).status === 200) return true
-          await new Promise((r) => setTimeout(r, 200))
-        }
-        return false
-      })
+      const recovered = yield* eventually(async () => (await request(service.base, "GET", "/ready")).status === 200)
       expect(recovered).toBe(true)
       expect((yield* Effect.promise(() => create("W3"))).status).toBe(201)
       // the outage was logged as summaries, not a stack trace per request
@@ -99,14 +106,7 @@ describe("database stall", () => {
   it.scopedLive("order creations queued behind the stalled batch writers answer 503 within the same bounds", () =>
     Effect.gen(function* () {
       const { proxy, url } = yield* proxiedDatabase
-      const service = yield* startService({
-        DATABASE_URL: url,
-        STARMILE_DB_POOL_SIZE: "4",
-        STARMILE_DB_CONNECT_TIMEOUT: "500 millis",
-        STARMILE_DB_ACQUIRE_TIMEOUT: "500 millis",
-        STARMILE_DB_STATEMENT_TIMEOUT: "1 second",
-        STARMILE_RESOLVER_INTERVAL: "1 hour"
-      })
+      const service = yield* startService(tightBounds(url))
       const token = yield* Effect.promise(() => partnerToken(service.base))
       const order = (n: number) => ({
         service_id: token.serviceId,
@@ -129,15 +129,7 @@ describe("database stall", () => {
         expect(answer.millis).toBeLessThan(3500)
       }
       proxy.resume()
-      const recovered = yield* Effect.promise(async () => {
-        const deadline = Date.now() + 15_000
-        while (Date.now() < deadline) {
-          const answer = await create(100)
-          if (answer.status === 201) return true
-          await new Promise((r) => setTimeout(r, 200))
-        }
-        return false
-      })
+      const recovered = yield* eventually(async () => (await create(100)).status === 201)
       expect(recovered).toBe(true)
     }), { timeout: 90_000 })
 
