@@ -1,5 +1,5 @@
 /**
- * `starmile_create_orders` (migrations 0003, 0005), called as OrdersRepo calls it for creates
+ * `starmile_create_orders` (migration 0003), called as OrdersRepo calls it for creates
  * that arrive together: a batch of every kind is written in one subtransaction (set-based)
  * with each order's own answer — mapped, pending, PUDO fitting or refused, first-step billing —
  * and a batch with a refused reference falls back to one subtransaction per order, the others

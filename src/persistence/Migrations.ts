@@ -10,7 +10,6 @@ import m0001 from "./migrations/0001_schema.js"
 import m0002 from "./migrations/0002_create_order_function.js"
 import m0003 from "./migrations/0003_create_orders_batch.js"
 import m0004 from "./migrations/0004_permanent_catalogue.js"
-import m0005 from "./migrations/0005_create_orders_set_based.js"
 
 const MIGRATIONS_TABLE = "effect_sql_migrations"
 
@@ -19,8 +18,7 @@ const migrate = Migrator.make({})({
     "0001_schema": m0001,
     "0002_create_order_function": m0002,
     "0003_create_orders_batch": m0003,
-    "0004_permanent_catalogue": m0004,
-    "0005_create_orders_set_based": m0005
+    "0004_permanent_catalogue": m0004
   }),
   table: MIGRATIONS_TABLE
 })

@@ -342,8 +342,8 @@ export const OrdersRepoLive = Layer.scoped(
 
       /**
        * A create that arrives alone is one call of `starmile_create_order` (migration 0002);
-       * creates that arrive together are one call of `starmile_create_orders` (migration 0003,
-       * each order in its own subtransaction). Either is one statement, atomic without a
+       * creates that arrive together are one call of `starmile_create_orders` (migration 0003:
+       * set-based, redone order by order only when refused). Either is one statement, atomic without a
        * transaction, a named prepared statement on the service's pool (Database.ts). It
        * re-checks the publication and the PUDO point and reads the region mapping as it
        * writes, so no cached answer can let a stale catalogue through. Inside a caller's
