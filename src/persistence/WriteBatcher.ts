@@ -12,8 +12,13 @@
  * is not written: it gets `waitedTooLong` as soon as a writer is free, like a connection pool's
  * acquire timeout, so a stall bounds a caller's wait to about one statement's timeout plus
  * `maxQueueWait`, not to the queue's length.
+ *
+ * The queue is a plain array, not an Effect `Queue`: its linked list leaves each taken node
+ * pointing at the next one, so once a node reached the old generation every later item (and
+ * the request it belongs to) was kept alive by that dead node through each young-generation
+ * collection and promoted too — 2.4 MB promoted per scavenge under load, pauses up to 24 ms.
  */
-import { Chunk, Deferred, Effect, Exit, Queue } from "effect"
+import { Deferred, Effect, Exit, FiberId } from "effect"
 
 interface Pending<I, A, E> {
   readonly item: I
@@ -40,13 +45,23 @@ export interface WriteBatcherOptions<I, A, E> {
 
 export const makeWriteBatcher = <I, A, E>(options: WriteBatcherOptions<I, A, E>) =>
   Effect.gen(function* () {
-    const queue = yield* Effect.acquireRelease(
-      Queue.unbounded<Pending<I, A, E>>(),
-      (queue) =>
-        Effect.flatMap(Queue.takeAll(queue), (left) => Effect.forEach(left, (p) => Deferred.interrupt(p.done))).pipe(
-          Effect.zipRight(Queue.shutdown(queue))
-        )
+    const waiting: Array<Pending<I, A, E>> = []
+    /** Open while items wait: the writers sleep on it when there is nothing to take. */
+    const work = yield* Effect.makeLatch(false)
+    let closed = false
+    yield* Effect.addFinalizer(() =>
+      Effect.suspend(() => {
+        closed = true
+        return Effect.forEach(waiting.splice(0), (p) => Deferred.interrupt(p.done), { discard: true })
+      })
     )
+
+    /** 1 to `maxBatch` items, oldest first; waits for the first one. */
+    const nextBatch: Effect.Effect<ReadonlyArray<Pending<I, A, E>>> = Effect.suspend(() => {
+      if (waiting.length > 0) return Effect.succeed(waiting.splice(0, options.maxBatch))
+      work.unsafeClose()
+      return Effect.zipRight(work.await, nextBatch)
+    })
 
     const outcomes = (batch: ReadonlyArray<Pending<I, A, E>>): Effect.Effect<ReadonlyArray<Exit.Exit<A, E>>> =>
       batch.length === 1
@@ -76,16 +91,19 @@ export const makeWriteBatcher = <I, A, E>(options: WriteBatcherOptions<I, A, E>)
 
     for (let i = 0; i < options.writers; i++) {
       yield* Effect.forkScoped(Effect.forever(
-        Effect.flatMap(Queue.takeBetween(queue, 1, options.maxBatch), (chunk) => writeFresh(Chunk.toReadonlyArray(chunk)))
+        Effect.flatMap(nextBatch, writeFresh)
       ))
     }
 
     return {
       /** Queues `item` and waits for its own outcome. */
       write: (item: I): Effect.Effect<A, E> =>
-        Effect.flatMap(
-          Deferred.make<A, E>(),
-          (done) => Effect.zipRight(Queue.offer(queue, { item, done, queuedAt: performance.now() }), Deferred.await(done))
-        )
+        Effect.suspend(() => {
+          if (closed) return Effect.interrupt
+          const done = Deferred.unsafeMake<A, E>(FiberId.none)
+          waiting.push({ item, done, queuedAt: performance.now() })
+          work.unsafeOpen()
+          return Deferred.await(done)
+        })
     } as const
   })
