@@ -81,6 +81,29 @@ describe("write batcher", () => {
       expect(Exit.isInterrupted(yield* Fiber.await(queued))).toBe(true)
     }))
 
+  it.scopedLive("queued writes are taken oldest first, at most maxBatch per statement", () =>
+    Effect.gen(function* () {
+      const { batcher, batches, gate } = yield* recorded(1, 3)
+      const first = yield* Effect.fork(batcher.write(0))
+      yield* Effect.sleep("10 millis")
+      // the writer is busy with 0: these queue up in the order they are written
+      const rest = yield* Effect.forEach([1, 2, 3, 4, 5, 6, 7], (n) => Effect.fork(batcher.write(n)))
+      yield* Effect.yieldNow()
+      yield* Deferred.succeed(gate, undefined)
+      yield* Fiber.join(first)
+      yield* Effect.forEach(rest, Fiber.join)
+      expect(batches).toEqual([[0], [1, 2, 3], [4, 5, 6], [7]])
+    }))
+
+  it.live("a write after the scope closed is interrupted, not queued forever", () =>
+    Effect.gen(function* () {
+      const scope = yield* Scope.make()
+      const { batcher, gate } = yield* Scope.extend(recorded(1, 4), scope)
+      yield* Deferred.succeed(gate, undefined)
+      yield* Scope.close(scope, Exit.void)
+      expect(Exit.isInterrupted(yield* Effect.exit(batcher.write(1)))).toBe(true)
+    }))
+
   it.live("a write that waited longer than maxQueueWait behind stuck writers is answered, never written", () =>
     Effect.gen(function* () {
       const { batcher, batches, gate } = yield* recorded(1, 8, 100)
