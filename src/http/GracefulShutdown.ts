@@ -26,7 +26,7 @@ type Tracked = http.ServerResponse & { [SLOT]?: number }
  * one in). Not a `Set`: a Set that keeps growing and shrinking is rehashed into new tables,
  * and each dead table keeps a link to its successor, so once one reached the old generation
  * every later table and the requests in it were promoted by each young-generation collection
- * (measured: ~2 MB per scavenge under the create load, pauses of 15–25 ms).
+ * (README "The create path", `npm run bench:gc`).
  */
 class OpenResponses {
   private readonly items: Array<Tracked> = []

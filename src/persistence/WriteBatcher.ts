@@ -15,8 +15,8 @@
  *
  * The queue is a plain array, not an Effect `Queue`: its linked list leaves each taken node
  * pointing at the next one, so once a node reached the old generation every later item (and
- * the request it belongs to) was kept alive by that dead node through each young-generation
- * collection and promoted too — 2.4 MB promoted per scavenge under load, pauses up to 24 ms.
+ * the request waiting on it) was kept alive by that dead node through each young-generation
+ * collection and promoted with it (README "The create path", `npm run bench:gc`).
  */
 import { Deferred, Effect, Exit, FiberId } from "effect"
 
