@@ -48,7 +48,7 @@ class OpenResponses {
     response[SLOT] = -1
   }
   forEach(f: (response: http.ServerResponse) => void) {
-    for (const response of [...this.items]) f(response)
+    this.items.forEach((response) => f(response))
   }
 }
 
