@@ -8,7 +8,7 @@
 set -u
 conns=${CONNS:-16} secs=${SECS:-8}
 gclog=$(mktemp)
-SERVICE_NODE_FLAGS=--trace-gc-nvp SERVICE_LOG=$gclog . "$(dirname "$0")/start-service.sh"
+SERVICE_NODE_FLAGS="--trace-gc-nvp ${SERVICE_NODE_FLAGS:-}" SERVICE_LOG=$gclog . "$(dirname "$0")/start-service.sh"
 load() { TOKEN=$token SERVICE_ID=$service PARCELS=3 wrk -t1 -c"$conns" -d"$1" -s ../shared/perf/create-order.lua "http://127.0.0.1:$port" | tail -1; }
 load 2s >/dev/null
 from=$(wc -l <"$gclog")

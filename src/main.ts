@@ -3,8 +3,9 @@
  * scheduled jobs. On SIGINT/SIGTERM the main fiber is interrupted and the drain runs first:
  * /ready answers 503, the listener stops accepting, requests in flight finish (up to
  * STARMILE_SHUTDOWN_GRACE); then the jobs stop between batches, the pool and the embedded
- * database close. Production command: `node --max-semi-space-size=32 dist/main.js` (what
- * `npm start` execs; the flag: README "The create path").
+ * database close. Production command:
+ * `node --max-semi-space-size=32 --no-allocation-site-pretenuring dist/main.js` (what `npm start`
+ * execs; the flags: README "The create path").
  */
 import { NodeRuntime } from "@effect/platform-node"
 import { SqlError } from "@effect/sql"

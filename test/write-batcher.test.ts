@@ -1,11 +1,11 @@
 /**
  * The write batcher (persistence/WriteBatcher.ts) on its own: a write that arrives alone goes
- * alone, writes that arrive together share a statement, each caller gets its own outcome, at
+ * alone, writes that arrive together (in one turn of the event loop) share a statement, each caller gets its own outcome, at
  * most `writers` statements run at once, a write stuck in the queue is answered in bounded
  * time, and closing the scope leaves no caller waiting.
  */
 import { describe, expect, it } from "@effect/vitest"
-import { Deferred, Effect, Either, Exit, Fiber, Scope } from "effect"
+import { Deferred, Effect, Either, Exit, Fiber, Runtime, Scope } from "effect"
 import { makeWriteBatcher } from "../src/persistence/WriteBatcher.js"
 
 /** A batcher over recorded writes; `gate` holds every write until it is opened. */
@@ -55,6 +55,26 @@ describe("write batcher", () => {
       expect(batches.some((b) => b.length > 1)).toBe(true)
     }))
 
+  it.scopedLive("writes of one turn of the event loop share one statement, even with every writer idle", () =>
+    Effect.gen(function* () {
+      const { batcher, batches, gate } = yield* recorded(2, 8)
+      yield* Deferred.succeed(gate, undefined)
+      const runFork = Runtime.runFork(yield* Effect.runtime<never>())
+      // five requests read in one turn, each in its own I/O callback (microtasks run between
+      // them, as between the requests of one burst on the sockets): none is taken alone
+      const fibers = yield* Effect.async<Array<Fiber.RuntimeFiber<string, string>>>((resume) => {
+        const started: Array<Fiber.RuntimeFiber<string, string>> = []
+        for (const n of [1, 2, 3, 4, 5]) {
+          setTimeout(() => {
+            started.push(runFork(batcher.write(n)))
+            if (started.length === 5) resume(Effect.succeed(started))
+          }, 0)
+        }
+      })
+      expect(yield* Effect.forEach(fibers, Fiber.join)).toEqual(["wrote 1", "wrote 2", "wrote 3", "wrote 4", "wrote 5"])
+      expect(batches).toEqual([[1, 2, 3, 4, 5]])
+    }))
+
   it.scopedLive("at most `writers` statements at once, whatever is queued", () =>
     Effect.gen(function* () {
       const { batcher, gate, mostRunning } = yield* recorded(2, 3)
@@ -72,6 +92,8 @@ describe("write batcher", () => {
       const scope = yield* Scope.make()
       const { batcher, gate } = yield* Scope.extend(recorded(1, 1), scope)
       const inFlight = yield* Effect.fork(batcher.write(1))
+      // the writer takes 1 at the end of this turn of the event loop
+      yield* Effect.sleep("10 millis")
       const queued = yield* Effect.fork(batcher.write(2))
       yield* Effect.yieldNow()
       const closing = yield* Effect.fork(Scope.close(scope, Exit.void))

@@ -195,44 +195,45 @@ export interface DestinationColumns {
   readonly notes: string | null
 }
 
-/** A resolved destination → its columns (region_id/pricing_tier come from the mapping, if any). */
-export const destinationColumns = (
-  destination: Destination,
-  mapping: { readonly region_id: number; readonly pricing_tier: string } | undefined
-): DestinationColumns => {
-  const none = {
-    parent_region: null,
-    region: null,
-    region_id: null,
-    pricing_tier: null,
-    pudo_id: null,
-    address_first: null,
-    address_second: null,
-    zip: null,
-    notes: null
-  }
+/** The destination columns a new order is written with (the statement adds the mapping's region_id and tier). */
+export type NewDestinationColumns = Omit<DestinationColumns, "region_id" | "pricing_tier">
+
+/**
+ * A resolved destination → its columns. Each case is one object literal of one shape (no
+ * spread of a template, no rest destructuring by the caller): it runs once per create.
+ */
+export const destinationColumns = (destination: Destination): NewDestinationColumns => {
   switch (destination._tag) {
     case "HomeDelivery":
       return {
-        ...none,
         destination_type: HomeDelivery.type,
         parent_region: destination.parent_region,
         region: destination.region,
-        region_id: mapping?.region_id ?? null,
-        pricing_tier: mapping?.pricing_tier ?? null,
+        pudo_id: null,
         address_first: destination.address_first,
         address_second: destination.address_second,
         zip: destination.zip,
         notes: destination.notes
       }
     case "PudoDelivery":
-      return { ...none, destination_type: PudoDelivery.type, pudo_id: destination.pudo_id }
+      return noAddress(PudoDelivery.type, destination.pudo_id)
     case "Clearance":
-      return { ...none, destination_type: Clearance.type }
+      return noAddress(Clearance.type, null)
     case "CrossDocking":
-      return { ...none, destination_type: CrossDocking.type }
+      return noAddress(CrossDocking.type, null)
   }
 }
+
+const noAddress = (type: ServiceType, pudoId: number | null): NewDestinationColumns => ({
+  destination_type: type,
+  parent_region: null,
+  region: null,
+  pudo_id: pudoId,
+  address_first: null,
+  address_second: null,
+  zip: null,
+  notes: null
+})
 
 /** A home-delivery destination as read back. */
 export const HomeDeliveryView = Schema.Struct({

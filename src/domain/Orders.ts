@@ -164,7 +164,6 @@ export class Orders extends Effect.Service<Orders>()("starmile/Orders", {
             products: (parcel.products ?? []).map(productRow)
           }
         })
-        const { region_id: _regionId, pricing_tier: _tier, ...columns } = destinationColumns(destination, undefined)
         // one statement: it re-checks the publication and the PUDO point, reads the region
         // mapping and bills a first-step rate as it writes (OrdersRepo.insertOrder)
         const outcome = yield* repo.insertOrder({
@@ -173,7 +172,7 @@ export class Orders extends Effect.Service<Orders>()("starmile/Orders", {
           warehouse_id: actor.warehouseId,
           service,
           partner_order_id: request.order_id,
-          ...columns,
+          ...destinationColumns(destination),
           gov_id: request.gov_id ?? null,
           customer_name: request.customer_name ?? null,
           customer_phone: request.customer_phone ?? null,

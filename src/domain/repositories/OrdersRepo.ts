@@ -4,7 +4,7 @@
  */
 import { Context, type Effect } from "effect"
 import type { ServiceType } from "../Catalogue.js"
-import type { DestinationColumns, RegionStatus } from "../Destination.js"
+import type { DestinationColumns, NewDestinationColumns, RegionStatus } from "../Destination.js"
 import type { OrderId, ParcelId, PartnerId, ServiceId, WarehouseId } from "../Ids.js"
 import type { DuplicateReference, PackageType } from "../Order.js"
 
@@ -74,7 +74,7 @@ export interface OrderDetailColumns {
  * A new order with its parcels. `region_id`/`pricing_tier` and the region status are not
  * given: the statement reads the partner's mapping of (`parent_region`, `region`) as it writes.
  */
-export interface NewOrderRow extends Omit<DestinationColumns, "region_id" | "pricing_tier">, OrderDetailColumns {
+export interface NewOrderRow extends NewDestinationColumns, OrderDetailColumns {
   readonly tracking: string
   readonly partner_id: PartnerId
   readonly warehouse_id: WarehouseId
