@@ -3,7 +3,8 @@
 # (../shared/perf/fixture.mjs) and sets port, pid, token and service; everything is removed on exit.
 db=bench_$$
 psql -h 127.0.0.1 -U postgres -q -c "create database $db" >/dev/null
-port=$((36000 + RANDOM % 4000))
+# below the kernel's ephemeral range (32768–60999), where an outgoing connection may hold the port
+port=$((20000 + RANDOM % 10000))
 DATABASE_URL=postgres://postgres@127.0.0.1:5432/$db PORT=$port STARMILE_OPERATOR_TOKEN=bench-operator-token-0123456789 \
   node --max-semi-space-size=32 --no-allocation-site-pretenuring ${SERVICE_NODE_FLAGS:-} dist/main.js >"${SERVICE_LOG:-/dev/null}" 2>&1 &  # the flags of npm start
 pid=$!
