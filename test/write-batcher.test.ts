@@ -1,8 +1,8 @@
 /**
  * The write batcher (persistence/WriteBatcher.ts) on its own: a write that arrives alone goes
- * alone, writes that arrive together (in one turn of the event loop) share a statement, each caller gets its own outcome, at
- * most `writers` statements run at once, a write stuck in the queue is answered in bounded
- * time, and closing the scope leaves no caller waiting.
+ * alone, writes that arrive together (in one turn of the event loop) share a statement, each
+ * caller gets its own outcome, at most `writers` statements run at once, a write stuck in the
+ * queue is answered in bounded time, and closing the scope leaves no caller waiting.
  */
 import { describe, expect, it } from "@effect/vitest"
 import { Deferred, Effect, Either, Exit, Fiber, Runtime, Scope } from "effect"
