@@ -43,6 +43,9 @@ const CredentialRow = Schema.Struct({
   revoked_at: Schema.NullOr(Timestamptz)
 })
 
+/** The id of each credential a revoke marked. */
+const RevokedRow = Schema.Struct({ id: Int8 })
+
 /** CredentialsRepo over the SqlClient. */
 export const CredentialsRepoLive = Layer.effect(
   CredentialsRepo,
@@ -72,7 +75,7 @@ export const CredentialsRepoLive = Layer.effect(
                where client_id = ${clientId} returning id),
             dropped as (delete from access_tokens where credential_id in (select id from revoked))
             select id, pg_notify(${CACHE_CHANNEL}, 'credential:' || id) from revoked`.pipe(
-          decodeAll(Schema.Struct({ id: Int8 })),
+          decodeAll(RevokedRow),
           Effect.map((rows) => {
             // this instance refuses the tokens before the revoke is answered
             for (const row of rows) invalidation.invalidateLocally(credentialTopic(row.id))

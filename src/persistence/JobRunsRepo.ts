@@ -15,6 +15,8 @@ const LastRunRow = Schema.Struct({
   last_scheduled_at: Schema.NullOr(Timestamptz)
 })
 
+const StartedRunRow = Schema.Struct({ id: Int8 })
+
 /** JobRunsRepo over the SqlClient. */
 export const JobRunsRepoLive = Layer.effect(
   JobRunsRepo,
@@ -25,7 +27,7 @@ export const JobRunsRepoLive = Layer.effect(
         sql`
           with pruned as (delete from job_runs where job = ${job} and started_at < now() - interval '7 days')
           insert into job_runs (job, instance_id, trigger) values (${job}, ${instanceId}, ${trigger})
-          returning id`.pipe(decodeSingle(Schema.Struct({ id: Int8 })), Effect.map((row) => row.id), dieOnSqlError),
+          returning id`.pipe(decodeSingle(StartedRunRow), Effect.map((row) => row.id), dieOnSqlError),
 
       recordSuccess: (runId, resolved) =>
         sql`update job_runs set finished_at = now(), outcome = 'succeeded', resolved = ${resolved} where id = ${runId}`.pipe(

@@ -150,6 +150,8 @@ const INSERT_PRODUCTS_SELECT = `
   select np.id, (pr.ord - 1)::int, pr.v->>'name', pr.v->>'hs_code', (pr.v->>'declared_value')::numeric,
          pr.v->>'currency', coalesce((pr.v->>'quantity')::int, 1), (pr.v->>'weight_grams')::int`
 
+const FoundParcelRow = Schema.Struct({ parcel: ParcelRowSchema })
+
 /** OrdersRepo over the SqlClient. */
 /** Published services kept in memory per instance. */
 const MAX_CACHED_SERVICES = 10_000
@@ -415,7 +417,7 @@ export const OrdersRepoLive = Layer.scoped(
 
       findParcel: (parcelId: number) =>
         sql`select ${sql.literal(PARCEL_JSON)} as parcel from parcels p where p.id = ${parcelId}`.pipe(
-          decodeSingle(Schema.Struct({ parcel: ParcelRowSchema })),
+          decodeSingle(FoundParcelRow),
           Effect.map((row) => row.parcel),
           dieOnSqlError
         ),

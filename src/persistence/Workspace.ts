@@ -6,10 +6,12 @@ import { withTransaction } from "./SqlErrors.js"
 /** Arbitrary constant key for pg_advisory_xact_lock: "starmile demo seed". */
 const DEMO_SEED_LOCK_KEY = 741_852_964
 
+const CountRow = Schema.Struct({ n: Int8 })
+
 /** True when the catalogue has no warehouse yet (a database never set up). */
 export const isEmptyWorkspace = Effect.flatMap(RepositorySql, (sql) =>
   sql`select count(*) as n from warehouses`.pipe(
-    decodeSingle(Schema.Struct({ n: Int8 })),
+    decodeSingle(CountRow),
     Effect.map((row) => row.n === 0),
     Effect.orDie
   ))
