@@ -150,9 +150,9 @@ const INSERT_PRODUCTS_SELECT = `
   select np.id, (pr.ord - 1)::int, pr.v->>'name', pr.v->>'hs_code', (pr.v->>'declared_value')::numeric,
          pr.v->>'currency', coalesce((pr.v->>'quantity')::int, 1), (pr.v->>'weight_grams')::int`
 
+/** `findParcel`'s row: the parcel as one JSON value. */
 const FoundParcelRow = Schema.Struct({ parcel: ParcelRowSchema })
 
-/** OrdersRepo over the SqlClient. */
 /** Published services kept in memory per instance. */
 const MAX_CACHED_SERVICES = 10_000
 

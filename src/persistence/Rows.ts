@@ -43,7 +43,7 @@ const defects = <A, E, R>(effect: Effect.Effect<A, E, R>): Decoded<A, E, R> =>
 /**
  * The decoder of a row schema, compiled once per schema. (`SqlSchema.findAll({ Result })`
  * builds a new `Schema.Array(Result)` — a new class and a newly compiled parser — each time it
- * is called; called per query, that was 2.5 % of the service's CPU under the create load.)
+ * is called; called per query, that was 2.9 % of the service's busy CPU under the create load.)
  */
 const compiledOnce = <D>(compile: (schema: Schema.Schema<any, any>) => D) => {
   const compiled = new WeakMap<Schema.Schema<any, any>, D>()
